@@ -1,0 +1,8 @@
+/** Official test vectors read from ../shared (CONFORMANCE_DIR): `npm run test:conformance`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['<rootDir>/test/conformance/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+};

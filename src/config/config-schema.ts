@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every environment variable ce-relay reads, with its default and meaning.
+ * README's configuration table mirrors this schema (a test keeps them in step).
+ */
+export const configSchema = z.object({
+  ROLE: z.enum(['all', 'api', 'worker']).default('all').describe('Which side runs in this process.'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server binds to.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port.'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .describe(
+      'Redis connection URL. Unset: redis://127.0.0.1:6379, or an embedded redis-server when nothing answers there.',
+    ),
+  KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (1-32 characters)')
+    .default('cer')
+    .describe('Prefix of every Redis key (wrapped in a hash tag, e.g. {cer}).'),
+  MAX_BODY_BYTES: positiveInt(1024 * 1024).describe('Largest accepted request body, in bytes.'),
+  DEDUPE_WINDOW_SECONDS: positiveInt(86_400).describe(
+    'How long a (source, id) pair is remembered to drop repeats.',
+  ),
+  INGEST_TOKENS: commaList.describe('Comma-separated bearer tokens accepted from senders.'),
+  INGEST_BASIC_CREDENTIALS: commaList
+    .pipe(z.array(z.string().regex(/^[^:]+:.+$/, 'each entry must be user:password')))
+    .describe('Comma-separated user:password pairs accepted from senders (HTTP Basic).'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  INTENT_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'not an IANA time zone')
+    .default('Europe/Paris')
+    .describe("Time zone of intent's offset-less timestamps (logDate)."),
+  WEBHOOK_ALLOWED_ORIGINS: commaList.describe(
+    'Origins granted by the CloudEvents webhook handshake (OPTIONS /events); empty means any (*).',
+  ),
+  WEBHOOK_ALLOWED_RATE: z
+    .string()
+    .regex(/^(\*|[1-9][0-9]*)$/, 'a positive integer (requests per minute) or *')
+    .default('*')
+    .describe('WebHook-Allowed-Rate answered by the handshake.'),
+  ENQUEUE_TIMEOUT_MS: positiveInt(2000).describe(
+    'How long ingress waits for Redis to confirm an enqueue before answering 503.',
+  ),
+  RETRY_AFTER_SECONDS: positiveInt(5).describe('Retry-After sent with 503 when Redis is unreachable.'),
+  EMBEDDED_REDIS_DIR: z
+    .string()
+    .min(1)
+    .default('.data/redis')
+    .describe('Data folder of the embedded first-run redis-server.'),
+  EVENT_RETENTION_SECONDS: positiveInt(30 * 86_400).describe('How long event records are kept in Redis.'),
+  INGEST_CONCURRENCY: positiveInt(16).describe('Ingest jobs one worker process handles at once.'),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('How long SIGTERM waits for in-flight work.'),
+});
+
+export type Config = z.infer<typeof configSchema>;

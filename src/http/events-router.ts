@@ -1,0 +1,51 @@
+import express, { Router, type Request } from 'express';
+import { invalidCloudEvent } from '../errors';
+import {
+  adaptIntentPayload,
+  parseCloudEventsRequest,
+  parseJsonBytes,
+  type BindingMessage,
+  type EventAcceptor,
+} from '../ingress';
+import type { SenderAuthenticator } from '../security';
+import { senderAuth } from './sender-auth-middleware';
+import { webhookHandshake, type WebhookHandshakeOptions } from './webhook-handshake';
+
+export interface EventsRouterDeps {
+  readonly accept: EventAcceptor;
+  readonly authenticator: SenderAuthenticator;
+  readonly maxBodyBytes: number;
+  readonly intentTimeZone: string;
+  readonly handshake: WebhookHandshakeOptions;
+}
+
+function toMessage(req: Request): BindingMessage {
+  return { headers: req.headers, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+}
+
+/**
+ * `POST /events` (CloudEvents HTTP binding: binary, structured, batched), `OPTIONS /events`
+ * (webhook handshake) and `POST /events/intent` (intent's native payloads).
+ * The body is read raw, so the exact bytes reach the parser.
+ */
+export function createEventsRouter(deps: EventsRouterDeps): Router {
+  const router = Router();
+  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  const auth = senderAuth(deps.authenticator);
+
+  router.options('/events', webhookHandshake(deps.handshake));
+
+  router.post('/events', auth, rawBody, async (req, res) => {
+    const { mode, events } = parseCloudEventsRequest(toMessage(req));
+    res.status(202).json(await deps.accept(events, mode));
+  });
+
+  router.post('/events/intent', auth, rawBody, async (req, res) => {
+    const parsed = parseJsonBytes(toMessage(req).body);
+    if (!parsed.ok) throw invalidCloudEvent([{ attribute: '(body)', detail: `the body ${parsed.reason}` }]);
+    const events = adaptIntentPayload(parsed.value, { timeZone: deps.intentTimeZone });
+    res.status(202).json(await deps.accept(events, 'intent'));
+  });
+
+  return router;
+}

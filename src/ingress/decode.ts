@@ -1,0 +1,46 @@
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 strictly; returns `undefined` for invalid byte sequences instead of replacing them. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses JSON from bytes; `undefined` when the bytes are not UTF-8 or not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return { ok: false, reason: 'is not valid UTF-8' };
+  if (text.trim().length === 0) return { ok: false, reason: 'is empty' };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, reason: `is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+/**
+ * Percent-decodes an HTTP header value once, as the CloudEvents HTTP binding requires
+ * (section 3.1.3.2), then decodes the bytes as UTF-8. Raw bytes above 0x7e are taken as
+ * UTF-8 too. Returns `undefined` for a malformed escape or invalid UTF-8.
+ */
+export function percentDecodeHeader(value: string): string | undefined {
+  if (!value.includes('%') && /^[\x20-\x7e\t]*$/.test(value)) return value;
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0x25) {
+      const hex = value.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return undefined;
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else if (code > 0xff) {
+      return undefined;
+    } else {
+      bytes.push(code);
+    }
+  }
+  return decodeUtf8(Uint8Array.from(bytes));
+}

@@ -1,0 +1,58 @@
+import { redisUnavailable } from '../errors';
+import type { CloudEvent } from '../events';
+import { makeIngestJob, type IngestQueue, type ReceivedVia } from '../queues';
+
+export interface AcceptedEvent {
+  readonly id: string;
+  readonly source: string;
+  readonly key: string;
+  readonly duplicate: boolean;
+}
+
+/** The body of a 202: every event of the request, and which were repeats. */
+export interface AcceptResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly events: AcceptedEvent[];
+}
+
+export interface EventAcceptorDeps {
+  readonly queue: Pick<IngestQueue, 'enqueue'>;
+  /** Longest wait for Redis to confirm before answering 503. */
+  readonly enqueueTimeoutMs: number;
+  readonly retryAfterSeconds: number;
+  readonly now?: () => Date;
+}
+
+export type EventAcceptor = (events: readonly CloudEvent[], via: ReceivedVia) => Promise<AcceptResult>;
+
+/**
+ * Queues validated events and resolves only once Redis confirmed the write. Any failure or a
+ * confirmation slower than `enqueueTimeoutMs` becomes a 503 `redis_unavailable`: the sender
+ * retries, and deduplication absorbs a retry of an enqueue that did land after all.
+ */
+export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
+  const now = deps.now ?? (() => new Date());
+  return async (events, via) => {
+    const receivedAt = now();
+    const jobs = events.map((event) => makeIngestJob(event, via, receivedAt));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no confirmation within ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
+    });
+    try {
+      const outcomes = await Promise.race([deps.queue.enqueue(jobs), timeout]);
+      const accepted = events.map((event, i) => ({
+        id: event.id,
+        source: event.source,
+        key: outcomes[i]!.key,
+        duplicate: outcomes[i]!.duplicate,
+      }));
+      return { accepted: accepted.length, duplicates: accepted.filter((e) => e.duplicate).length, events: accepted };
+    } catch (error) {
+      throw redisUnavailable(deps.retryAfterSeconds, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

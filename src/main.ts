@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logging';
+import { installShutdown, NoRedisError, RedisServerMissingError, runService } from './runtime';
+
+/**
+ * Process entry point: `npm start`. Runs the API and the workers (ROLE=all), or one side.
+ * Prints one line and exits non-zero when the configuration is bad or no Redis can be had.
+ */
+export async function main(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Promise<void> {
+  let config: Config;
+  try {
+    config = { ...loadConfig(env), ...overrides };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ce-relay: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  try {
+    const service = await runService(config, logger);
+    installShutdown(() => service.close(), config.SHUTDOWN_GRACE_MS, logger);
+  } catch (error) {
+    if (error instanceof NoRedisError || error instanceof RedisServerMissingError) {
+      process.stderr.write(`ce-relay: ${error.message}\n`);
+      process.exit(1);
+    }
+    logger.fatal({ err: error }, 'start-up failed');
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main(process.env);

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { IngestJob } from './ingest-job';
+import { QUEUE_NAMES } from './key-space';
+
+/** Result of queuing one event: its key, and whether it was a repeat within the dedupe window. */
+export interface EnqueueOutcome {
+  readonly key: string;
+  readonly duplicate: boolean;
+}
+
+export interface IngestQueue {
+  /** Queues the jobs in one Redis transaction; resolves once Redis confirmed it. */
+  enqueue(jobs: readonly IngestJob[]): Promise<EnqueueOutcome[]>;
+  close(): Promise<void>;
+}
+
+export interface BullmqIngestQueueOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly dedupeWindowSeconds: number;
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * The ingest queue on BullMQ. Deduplication is BullMQ's own (`deduplication.id` = event key,
+ * `ttl` = dedupe window), checked in the same Lua script that adds the job, so it is atomic
+ * with the enqueue: concurrent repeats cannot both get in, and a failed enqueue marks nothing.
+ * Each add carries a fresh job id; BullMQ answers with the earlier job's id for a repeat.
+ */
+export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): IngestQueue & { queue: Queue } {
+  const queue = new Queue(QUEUE_NAMES.ingest, {
+    connection: options.connection,
+    prefix: options.prefix,
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 30 * 86_400 },
+    },
+  });
+  queue.on('error', (error) => options.onError?.(error));
+  const ttl = options.dedupeWindowSeconds * 1000;
+  return {
+    queue,
+    async enqueue(jobs) {
+      if (jobs.length === 0) return [];
+      const requested = jobs.map((data) => ({
+        name: 'event',
+        data,
+        opts: { jobId: randomUUID(), deduplication: { id: data.key, ttl } },
+      }));
+      const added = jobs.length === 1 ? [await queue.add(requested[0]!.name, requested[0]!.data, requested[0]!.opts)] : await queue.addBulk(requested);
+      return added.map((job, index) => ({ key: jobs[index]!.key, duplicate: job.id !== requested[index]!.opts.jobId }));
+    },
+    close: () => queue.close(),
+  };
+}

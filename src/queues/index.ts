@@ -1,0 +1,10 @@
+export { createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
+export { ingestJobSchema, makeIngestJob, type IngestJob, type ReceivedVia } from './ingest-job';
+export { createRedisConnection, type ConnectionRole } from './redis-connection';
+export {
+  createBullmqIngestQueue,
+  type BullmqIngestQueueOptions,
+  type EnqueueOutcome,
+  type IngestQueue,
+} from './bullmq-ingest-queue';
+export { createIngestWorker, type IngestWorkerOptions } from './ingest-worker';

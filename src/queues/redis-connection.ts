@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+
+export type ConnectionRole = 'producer' | 'worker' | 'command';
+
+/**
+ * Builds an ioredis connection for one role:
+ * - `producer` (API side: enqueue): fails fast while Redis is down (no offline queue), so a
+ *   request gets a 503 instead of waiting;
+ * - `worker`: BullMQ workers need `maxRetriesPerRequest: null` and wait for Redis to return;
+ * - `command`: plain commands (records, readiness) with a bounded wait.
+ */
+export function createRedisConnection(url: string, role: ConnectionRole): Redis {
+  const common = {
+    connectTimeout: 2_000,
+    lazyConnect: false,
+    retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000),
+  };
+  if (role === 'worker') return new Redis(url, { ...common, maxRetriesPerRequest: null });
+  return new Redis(url, {
+    ...common,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: role === 'producer' ? undefined : 2_000,
+  });
+}

@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { Config } from '../config';
+import { createApp, type ReadinessCheck } from '../http';
+import { createEventAcceptor } from '../ingress';
+import type { Logger } from '../logging';
+import { createBullmqIngestQueue, createRedisConnection, type KeySpace } from '../queues';
+import { createSenderAuthenticator } from '../security';
+
+export interface RunningApi {
+  readonly server: Server;
+  /** Stops taking connections, then closes the queue connection. */
+  close(): Promise<void>;
+}
+
+export interface StartApiDeps {
+  readonly config: Config;
+  readonly redisUrl: string;
+  readonly keys: KeySpace;
+  readonly logger: Logger;
+  readonly readiness: ReadinessCheck;
+}
+
+/** Builds the ingest queue and the HTTP app, and listens on HOST:PORT. */
+export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
+  const { config, logger } = deps;
+  const connection = createRedisConnection(deps.redisUrl, 'producer');
+  let lastRedisError = 0;
+  const onRedisError = (error: Error) => {
+    if (Date.now() - lastRedisError < 10_000) return;
+    lastRedisError = Date.now();
+    logger.warn({ err: error.message }, 'Redis connection error (ingest answers 503 until it is back)');
+  };
+  connection.on('error', onRedisError);
+  const queue = createBullmqIngestQueue({
+    connection,
+    prefix: deps.keys.bullPrefix,
+    dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
+    onError: onRedisError,
+  });
+  const authenticator = createSenderAuthenticator({ tokens: config.INGEST_TOKENS, basic: config.INGEST_BASIC_CREDENTIALS });
+  if (authenticator.open) {
+    logger.warn('INGEST_TOKENS and INGEST_BASIC_CREDENTIALS are not set: POST /events accepts events from ANYONE');
+  }
+  const app = createApp({
+    logger,
+    readiness: deps.readiness,
+    events: {
+      accept: createEventAcceptor({ queue, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS, retryAfterSeconds: config.RETRY_AFTER_SECONDS }),
+      authenticator,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      intentTimeZone: config.INTENT_TIME_ZONE,
+      handshake: { allowedOrigins: config.WEBHOOK_ALLOWED_ORIGINS, allowedRate: config.WEBHOOK_ALLOWED_RATE },
+    },
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const address = server.address();
+  logger.info({ address }, `ce-relay API listening on ${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`);
+  return {
+    server,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

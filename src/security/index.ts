@@ -1,0 +1,6 @@
+export {
+  createSenderAuthenticator,
+  type SenderAuthenticator,
+  type SenderCheck,
+  type SenderCredentials,
+} from './sender-authenticator';
