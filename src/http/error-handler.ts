@@ -35,7 +35,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const known = error instanceof AppError ? error : fromBodyParser(error as BodyParserError);
     if (known) {
-      if (known.status >= 500) logger.warn({ err: known.cause ?? known, path: req.path, code: known.code }, known.message);
+      if (known.status >= 500)
+        logger.warn({ err: known.cause ?? known, path: req.path, code: known.code }, known.message);
       sendProblem(res, known);
       return;
     }

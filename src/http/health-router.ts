@@ -15,7 +15,9 @@ export function createHealthRouter(readiness: ReadinessCheck): Router {
   });
   router.get('/readyz', async (_req, res) => {
     const report = await readiness();
-    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+    res
+      .status(report.ready ? 200 : 503)
+      .json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
   });
   return router;
 }

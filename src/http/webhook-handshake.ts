@@ -18,7 +18,9 @@ export function webhookHandshake(options: WebhookHandshakeOptions): RequestHandl
     res.setHeader('Allow', 'POST, OPTIONS');
     const origin = req.get('webhook-request-origin');
     if (!origin) {
-      next(new AppError('bad_request', 'The handshake needs a WebHook-Request-Origin header.', { status: 400 }));
+      next(
+        new AppError('bad_request', 'The handshake needs a WebHook-Request-Origin header.', { status: 400 }),
+      );
       return;
     }
     const granted = options.allowedOrigins.length === 0 || options.allowedOrigins.includes(origin);

@@ -31,7 +31,10 @@ export function parseBinaryMode(message: BindingMessage): CloudEvent {
     }
     const decoded = percentDecodeHeader(raw);
     if (decoded === undefined) {
-      problems.push({ attribute, detail: `header ${name} has a malformed percent-encoding or invalid UTF-8` });
+      problems.push({
+        attribute,
+        detail: `header ${name} has a malformed percent-encoding or invalid UTF-8`,
+      });
       continue;
     }
     attributes[attribute] = decoded;
@@ -46,7 +49,12 @@ export function parseBinaryMode(message: BindingMessage): CloudEvent {
   return result.event;
 }
 
-function readData(body: Buffer, contentType: string | undefined, into: Record<string, unknown>, problems: Problem[]) {
+function readData(
+  body: Buffer,
+  contentType: string | undefined,
+  into: Record<string, unknown>,
+  problems: Problem[],
+) {
   const media = contentType === undefined ? undefined : parseMediaType(contentType);
   if (media && isJsonMediaType(media)) {
     const parsed = parseJsonBytes(body);

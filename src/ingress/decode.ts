@@ -10,7 +10,9 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 }
 
 /** Parses JSON from bytes; `undefined` when the bytes are not UTF-8 or not JSON. */
-export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
+export function parseJsonBytes(
+  bytes: Uint8Array,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   const text = decodeUtf8(bytes);
   if (text === undefined) return { ok: false, reason: 'is not valid UTF-8' };
   if (text.trim().length === 0) return { ok: false, reason: 'is empty' };

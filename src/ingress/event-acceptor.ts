@@ -38,7 +38,10 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
     const jobs = events.map((event) => makeIngestJob(event, via, receivedAt));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no confirmation within ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no confirmation within ${deps.enqueueTimeoutMs} ms`)),
+        deps.enqueueTimeoutMs,
+      );
     });
     try {
       const outcomes = await Promise.race([deps.queue.enqueue(jobs), timeout]);
@@ -48,7 +51,11 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
         key: outcomes[i]!.key,
         duplicate: outcomes[i]!.duplicate,
       }));
-      return { accepted: accepted.length, duplicates: accepted.filter((e) => e.duplicate).length, events: accepted };
+      return {
+        accepted: accepted.length,
+        duplicates: accepted.filter((e) => e.duplicate).length,
+        events: accepted,
+      };
     } catch (error) {
       throw redisUnavailable(deps.retryAfterSeconds, error);
     } finally {

@@ -9,7 +9,9 @@ import { localToRfc3339 } from './zoned-time';
 /** intent's webhook item type that carries an intervention update. */
 export const INTENT_UPDATE_TYPE = 'operations:intervention:update';
 
-const text = z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') }).min(1, 'must not be empty');
+const text = z
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+  .min(1, 'must not be empty');
 
 /** The intervention fields ce-relay relies on; every other field is kept as it came. */
 const interventionSchema = z.looseObject({
@@ -24,7 +26,10 @@ const interventionSchema = z.looseObject({
 const webhookItemSchema = z.looseObject({
   type: z.literal(INTENT_UPDATE_TYPE, { error: `must be "${INTENT_UPDATE_TYPE}"` }),
   id: text.optional(),
-  event: z.looseObject({ type: z.literal('operations', { error: 'must be "operations"' }), body: z.unknown() }),
+  event: z.looseObject({
+    type: z.literal('operations', { error: 'must be "operations"' }),
+    body: z.unknown(),
+  }),
 });
 
 export interface IntentAdapterOptions {
@@ -47,7 +52,12 @@ export function interventionEventId(i: Intervention): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 
-function toCloudEvent(body: unknown, webhookId: string | undefined, path: string, options: IntentAdapterOptions) {
+function toCloudEvent(
+  body: unknown,
+  webhookId: string | undefined,
+  path: string,
+  options: IntentAdapterOptions,
+) {
   const parsed = interventionSchema.safeParse(body);
   if (!parsed.success) return { problems: issuesToProblems(parsed.error.issues, path) };
   const intervention = parsed.data;
@@ -55,7 +65,14 @@ function toCloudEvent(body: unknown, webhookId: string | undefined, path: string
     ? intervention.logDate
     : localToRfc3339(intervention.logDate, options.timeZone);
   if (time === undefined) {
-    return { problems: [{ attribute: `${path}.logDate`.replace(/^\./, ''), detail: 'must be a date-time such as 2019-08-02T10:30:00.000' }] };
+    return {
+      problems: [
+        {
+          attribute: `${path}.logDate`.replace(/^\./, ''),
+          detail: 'must be a date-time such as 2019-08-02T10:30:00.000',
+        },
+      ],
+    };
   }
   const ref = encodeURIComponent;
   const result = validateEvent({
@@ -72,7 +89,8 @@ function toCloudEvent(body: unknown, webhookId: string | undefined, path: string
 }
 
 function adaptItem(item: unknown, path: string, options: IntentAdapterOptions) {
-  const isWebhookItem = typeof item === 'object' && item !== null && 'event' in item && typeof item.event === 'object';
+  const isWebhookItem =
+    typeof item === 'object' && item !== null && 'event' in item && typeof item.event === 'object';
   if (!isWebhookItem) return toCloudEvent(item, undefined, path, options);
   const parsed = webhookItemSchema.safeParse(item);
   if (!parsed.success) return { problems: issuesToProblems(parsed.error.issues, path) };

@@ -23,10 +23,13 @@ const BATCHED = 'application/cloudevents-batch+json';
 export function parseCloudEventsRequest(message: BindingMessage): ParsedRequest {
   const contentType = headerValue(message, 'content-type');
   const media = contentType === undefined ? undefined : parseMediaType(contentType);
-  if (media?.essence === STRUCTURED) return { mode: 'structured', events: [parseStructuredMode(message, media)] };
+  if (media?.essence === STRUCTURED)
+    return { mode: 'structured', events: [parseStructuredMode(message, media)] };
   if (media?.essence === BATCHED) return { mode: 'batched', events: parseBatchedMode(message, media) };
   if (media?.essence.startsWith('application/cloudevents')) {
-    throw unsupportedMediaType(`${media.essence} is not supported: use the JSON event format (${STRUCTURED}).`);
+    throw unsupportedMediaType(
+      `${media.essence} is not supported: use the JSON event format (${STRUCTURED}).`,
+    );
   }
   if (hasBinaryHeaders(message)) return { mode: 'binary', events: [parseBinaryMode(message)] };
   throw unsupportedMediaType(

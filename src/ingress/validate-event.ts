@@ -67,8 +67,7 @@ function structuralIssues(event: Record<string, unknown>): { path: string; messa
 }
 
 export type ValidationResult =
-  | { readonly ok: true; readonly event: CloudEvent }
-  | { readonly ok: false; readonly problems: Problem[] };
+  { readonly ok: true; readonly event: CloudEvent } | { readonly ok: false; readonly problems: Problem[] };
 
 /**
  * Validates one event in JSON-format shape. `null` optional attributes count as absent
@@ -77,7 +76,10 @@ export type ValidationResult =
  */
 export function validateEvent(input: unknown, path = ''): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, problems: [{ attribute: path || '(event)', detail: 'an event must be a JSON object' }] };
+    return {
+      ok: false,
+      problems: [{ attribute: path || '(event)', detail: 'an event must be a JSON object' }],
+    };
   }
   const present: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
@@ -85,7 +87,9 @@ export function validateEvent(input: unknown, path = ''): ValidationResult {
   }
   const result = eventSchema.safeParse(present);
   const issues = [
-    ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))),
+    ...(result.success
+      ? []
+      : result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))),
     ...structuralIssues(present),
   ];
   if (issues.length === 0) return { ok: true, event: present as CloudEvent };

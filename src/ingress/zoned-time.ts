@@ -22,11 +22,17 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** Offset of `timeZone` from UTC at instant `utcMs`, in minutes. */
 function offsetMinutes(timeZone: string, utcMs: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(utcMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const parts = formatterFor(timeZone).formatToParts(new Date(utcMs));
+  const field = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(
+    field('year'),
+    field('month') - 1,
+    field('day'),
+    field('hour'),
+    field('minute'),
+    field('second'),
+  );
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
 }
 
@@ -56,7 +62,13 @@ export function localToRfc3339(local: string, timeZone: string): string | undefi
   ];
   const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wallAsUtc);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return undefined;
   }
   const before = offsetMinutes(timeZone, wallAsUtc - HALF_DAY_MS);

@@ -9,7 +9,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       name: 'ce-relay',
       level,
       redact: {
-        paths: ['authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', '*.headers.authorization', 'password', '*.password'],
+        paths: [
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+          '*.headers.authorization',
+          'password',
+          '*.password',
+        ],
         censor: '[redacted]',
       },
     },

@@ -51,8 +51,14 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
         data,
         opts: { jobId: randomUUID(), deduplication: { id: data.key, ttl } },
       }));
-      const added = jobs.length === 1 ? [await queue.add(requested[0]!.name, requested[0]!.data, requested[0]!.opts)] : await queue.addBulk(requested);
-      return added.map((job, index) => ({ key: jobs[index]!.key, duplicate: job.id !== requested[index]!.opts.jobId }));
+      const added =
+        jobs.length === 1
+          ? [await queue.add(requested[0]!.name, requested[0]!.data, requested[0]!.opts)]
+          : await queue.addBulk(requested);
+      return added.map((job, index) => ({
+        key: jobs[index]!.key,
+        duplicate: job.id !== requested[index]!.opts.jobId,
+      }));
     },
     close: () => queue.close(),
   };

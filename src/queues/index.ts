@@ -1,6 +1,6 @@
 export { createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
 export { ingestJobSchema, makeIngestJob, type IngestJob, type ReceivedVia } from './ingest-job';
-export { createRedisConnection, type ConnectionRole } from './redis-connection';
+export { createRedisConnection, waitForReady, type ConnectionRole } from './redis-connection';
 export {
   createBullmqIngestQueue,
   type BullmqIngestQueueOptions,

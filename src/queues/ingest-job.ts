@@ -10,7 +10,12 @@ export const ingestJobSchema = z.object({
   key: z.string().regex(/^[0-9a-f]{40}$/),
   receivedAt: z.string(),
   via: z.enum(['binary', 'structured', 'batched', 'intent']),
-  event: z.looseObject({ id: z.string(), source: z.string(), type: z.string(), specversion: z.literal('1.0') }),
+  event: z.looseObject({
+    id: z.string(),
+    source: z.string(),
+    type: z.string(),
+    specversion: z.literal('1.0'),
+  }),
 });
 
 export interface IngestJob {

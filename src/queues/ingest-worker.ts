@@ -18,8 +18,9 @@ export function createIngestWorker(options: IngestWorkerOptions): Worker {
     QUEUE_NAMES.ingest,
     async (job) => {
       const parsed = ingestJobSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`ingest job ${job.id} breaks the v1 contract: ${parsed.error.message}`);
-      await options.process(parsed.data as IngestJob);
+      if (!parsed.success)
+        throw new UnrecoverableError(`ingest job ${job.id} breaks the v1 contract: ${parsed.error.message}`);
+      await options.process(parsed.data);
     },
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
   );

@@ -6,7 +6,7 @@ export interface KeySpace {
   /** BullMQ's `prefix` option. */
   readonly bullPrefix: string;
   /** `{cer}:event:<key>`: the stored event record. */
-  eventRecord(eventKey: string): string;
+  readonly eventRecord: (eventKey: string) => string;
 }
 
 export function createKeySpace(prefix: string): KeySpace {

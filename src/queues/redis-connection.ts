@@ -23,3 +23,19 @@ export function createRedisConnection(url: string, role: ConnectionRole): Redis 
     commandTimeout: role === 'producer' ? undefined : 2_000,
   });
 }
+
+/** Resolves true once the connection is ready, false when `timeoutMs` passes first. */
+export function waitForReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}

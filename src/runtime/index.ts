@@ -6,7 +6,13 @@ export {
   type RedisServerOptions,
   type RedisServerProcess,
 } from './redis-server-process';
-export { resolveRedis, NoRedisError, DEFAULT_REDIS_URL, type ResolvedRedis } from './resolve-redis';
+export {
+  resolveRedis,
+  NoRedisError,
+  DEFAULT_REDIS_URL,
+  type ResolvedRedis,
+  type ResolveRedisOptions,
+} from './resolve-redis';
 export { runService, type RunningService } from './run-service';
 export { installShutdown } from './install-shutdown';
 export { createReadinessCheck, type ReadinessDeps } from './readiness';

@@ -13,7 +13,10 @@ export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
   return async () => {
     let timer: NodeJS.Timeout | undefined;
     const redis = await Promise.race([
-      deps.redis.ping().then((reply) => reply === 'PONG', () => false),
+      deps.redis.ping().then(
+        (reply) => reply === 'PONG',
+        () => false,
+      ),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), deps.timeoutMs ?? 1000);
       }),

@@ -14,6 +14,8 @@ export class RedisServerMissingError extends Error {
 }
 
 export interface RedisServerOptions {
+  /** The executable; `redis-server` from PATH by default. */
+  readonly binary?: string;
   readonly port: number;
   readonly dir: string;
   /** AOF persistence; `always` fsyncs each write (for fault tests). */
@@ -31,8 +33,8 @@ export interface RedisServerProcess {
   kill(): Promise<void>;
 }
 
-export function isRedisServerInstalled(): boolean {
-  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+export function isRedisServerInstalled(binary = 'redis-server'): boolean {
+  const probe = spawnSync(binary, ['--version'], { stdio: 'ignore' });
   return !probe.error && probe.status === 0;
 }
 
@@ -60,20 +62,30 @@ function waitForExit(child: ChildProcess): Promise<void> {
  * `maxmemory-policy noeviction`, no RDB snapshots) and resolves once it accepts connections.
  */
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerProcess> {
-  if (!isRedisServerInstalled()) throw new RedisServerMissingError();
+  const binary = options.binary ?? 'redis-server';
+  if (!isRedisServerInstalled(binary)) throw new RedisServerMissingError();
   mkdirSync(options.dir, { recursive: true });
   const args = [
-    '--port', String(options.port),
-    '--bind', '127.0.0.1',
-    '--dir', options.dir,
-    '--appendonly', options.appendonly === false ? 'no' : 'yes',
-    '--appendfsync', options.appendfsync ?? 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--daemonize', 'no',
-    '--protected-mode', 'yes',
+    '--port',
+    String(options.port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    options.dir,
+    '--appendonly',
+    options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync',
+    options.appendfsync ?? 'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -83,7 +95,9 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code} on start:\n${output.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server exited with code ${code} on start:\n${output.slice(-2000)}`)),
+    );
   });
   child.stdout?.removeAllListeners('data').resume();
   child.stderr?.removeAllListeners('data').resume();

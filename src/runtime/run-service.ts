@@ -1,26 +1,47 @@
 import type { Config } from '../config';
 import type { Logger } from '../logging';
-import { createKeySpace, createRedisConnection } from '../queues';
+import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
 import { createReadinessCheck } from './readiness';
 import { resolveRedis } from './resolve-redis';
 import { startApi } from './start-api';
 import { startWorkers } from './start-workers';
 
+/** How long start-up waits for Redis before serving anyway (answering 503 until it is back). */
+const STARTUP_WAIT_MS = 5_000;
+
 export interface RunningService {
+  /** The API's port, when this process runs the API. */
+  readonly port: number | undefined;
   /** Graceful stop: intake first, then in-flight work, then connections and an embedded Redis. */
   close(): Promise<void>;
 }
 
 /** Starts what `ROLE` asks for (API, workers, or both) against the resolved Redis. */
 export async function runService(config: Config, logger: Logger): Promise<RunningService> {
-  const redis = await resolveRedis(config.REDIS_URL, config.EMBEDDED_REDIS_DIR, logger);
+  const redis = await resolveRedis({
+    configuredUrl: config.REDIS_URL,
+    embeddedDir: config.EMBEDDED_REDIS_DIR,
+    logger,
+  });
   const keys = createKeySpace(config.KEY_PREFIX);
-  const workers = config.ROLE === 'api' ? undefined : startWorkers({ config, redisUrl: redis.url, keys, logger });
+  const workers =
+    config.ROLE === 'api' ? undefined : startWorkers({ config, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
   health.on('error', () => undefined);
+  if (!(await waitForReady(health, STARTUP_WAIT_MS))) {
+    logger.warn(
+      { waitedMs: STARTUP_WAIT_MS },
+      'Redis is not reachable yet: ingest answers 503 and /readyz 503 until it is',
+    );
+  }
   const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });
-  const api = config.ROLE === 'worker' ? undefined : await startApi({ config, redisUrl: redis.url, keys, logger, readiness });
+  const api =
+    config.ROLE === 'worker'
+      ? undefined
+      : await startApi({ config, redisUrl: redis.url, keys, logger, readiness });
+  const address = api?.server.address();
   return {
+    port: typeof address === 'object' && address ? address.port : undefined,
     async close() {
       await api?.close();
       await workers?.close();

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { createApp, type ReadinessCheck } from '../http';
 import { createEventAcceptor } from '../ingress';
 import type { Logger } from '../logging';
-import { createBullmqIngestQueue, createRedisConnection, type KeySpace } from '../queues';
+import { createBullmqIngestQueue, createRedisConnection, waitForReady, type KeySpace } from '../queues';
 import { createSenderAuthenticator } from '../security';
 
 export interface RunningApi {
@@ -37,15 +37,25 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
     onError: onRedisError,
   });
-  const authenticator = createSenderAuthenticator({ tokens: config.INGEST_TOKENS, basic: config.INGEST_BASIC_CREDENTIALS });
+  await waitForReady(connection, 2_000);
+  const authenticator = createSenderAuthenticator({
+    tokens: config.INGEST_TOKENS,
+    basic: config.INGEST_BASIC_CREDENTIALS,
+  });
   if (authenticator.open) {
-    logger.warn('INGEST_TOKENS and INGEST_BASIC_CREDENTIALS are not set: POST /events accepts events from ANYONE');
+    logger.warn(
+      'INGEST_TOKENS and INGEST_BASIC_CREDENTIALS are not set: POST /events accepts events from ANYONE',
+    );
   }
   const app = createApp({
     logger,
     readiness: deps.readiness,
     events: {
-      accept: createEventAcceptor({ queue, enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS, retryAfterSeconds: config.RETRY_AFTER_SECONDS }),
+      accept: createEventAcceptor({
+        queue,
+        enqueueTimeoutMs: config.ENQUEUE_TIMEOUT_MS,
+        retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+      }),
       authenticator,
       maxBodyBytes: config.MAX_BODY_BYTES,
       intentTimeZone: config.INTENT_TIME_ZONE,
@@ -53,10 +63,15 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     },
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(config.PORT, config.HOST, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
   });
   const address = server.address();
-  logger.info({ address }, `ce-relay API listening on ${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`);
+  logger.info(
+    { address },
+    `ce-relay API listening on ${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`,
+  );
   return {
     server,
     async close() {

@@ -8,8 +8,7 @@ export interface SenderCredentials {
 }
 
 export type SenderCheck =
-  | { readonly ok: true; readonly sender: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly sender: string } | { readonly ok: false; readonly reason: string };
 
 export interface SenderAuthenticator {
   /** True when no credentials are configured: anyone may post events. */
@@ -36,21 +35,27 @@ function matchesAny(candidate: string, accepted: readonly Buffer[]): boolean {
 export function createSenderAuthenticator(credentials: SenderCredentials): SenderAuthenticator {
   const tokens = credentials.tokens.map(digest);
   const basic = credentials.basic.map(digest);
-  const schemes = [tokens.length > 0 ? 'Bearer realm="ce-relay"' : '', basic.length > 0 ? 'Basic realm="ce-relay", charset="UTF-8"' : ''];
+  const schemes = [
+    tokens.length > 0 ? 'Bearer realm="ce-relay"' : '',
+    basic.length > 0 ? 'Basic realm="ce-relay", charset="UTF-8"' : '',
+  ];
   const open = tokens.length === 0 && basic.length === 0;
   return {
     open,
     challenge: schemes.filter(Boolean).join(', '),
     check(authorization) {
       if (open) return { ok: true, sender: 'anonymous' };
-      if (!authorization) return { ok: false, reason: 'Credentials are required: send an Authorization header.' };
+      if (!authorization)
+        return { ok: false, reason: 'Credentials are required: send an Authorization header.' };
       const space = authorization.indexOf(' ');
       const scheme = authorization.slice(0, space === -1 ? undefined : space).toLowerCase();
       const value = space === -1 ? '' : authorization.slice(space + 1).trim();
-      if (scheme === 'bearer' && tokens.length > 0 && matchesAny(value, tokens)) return { ok: true, sender: 'bearer' };
+      if (scheme === 'bearer' && tokens.length > 0 && matchesAny(value, tokens))
+        return { ok: true, sender: 'bearer' };
       if (scheme === 'basic' && basic.length > 0) {
         const decoded = Buffer.from(value, 'base64').toString('utf8');
-        if (matchesAny(decoded, basic)) return { ok: true, sender: `basic:${decoded.slice(0, decoded.indexOf(':'))}` };
+        if (matchesAny(decoded, basic))
+          return { ok: true, sender: `basic:${decoded.slice(0, decoded.indexOf(':'))}` };
       }
       return { ok: false, reason: 'The credentials were not accepted.' };
     },

@@ -1,0 +1,127 @@
+import request from 'supertest';
+import { buildRedisIngestApp, type RedisIngestApp } from '../../support/redis-ingest-app';
+import { TestRedis } from '../../support/test-redis';
+import { aoStatusChangedEvent, intentWebhookItem, interventionSeed } from '../../fixtures/seed-events';
+import { makeEvent } from '../../fixtures/make-event';
+
+let redis: TestRedis;
+let ctx: RedisIngestApp;
+
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+beforeEach(() => {
+  ctx = buildRedisIngestApp(redis, 'ingest');
+});
+afterEach(async () => {
+  await ctx.close();
+});
+
+const post = (contentType: string, body: unknown) =>
+  request(ctx.app)
+    .post('/events')
+    .set('content-type', contentType)
+    .send(typeof body === 'string' ? body : JSON.stringify(body));
+
+describe('ingest over a real Redis', () => {
+  it('queues a binary-mode event', async () => {
+    const res = await request(ctx.app)
+      .post('/events')
+      .set({
+        'ce-specversion': '1.0',
+        'ce-id': 'bin-1',
+        'ce-source': '/tenants/1/orders/x',
+        'ce-type': 'ao.order.statuschanged',
+        'content-type': 'application/json',
+      })
+      .send('{"resourceReference":"/tenants/1/orders/x"}');
+    expect(res.status).toBe(202);
+    const [job] = await ctx.waitingJobs();
+    expect(job).toMatchObject({
+      v: 1,
+      via: 'binary',
+      event: { id: 'bin-1', data: { resourceReference: '/tenants/1/orders/x' } },
+    });
+  });
+
+  it('queues a structured-mode event sent with a charset parameter', async () => {
+    expect((await post('application/cloudevents+json; charset=utf-8', makeEvent())).status).toBe(202);
+    expect(await ctx.waitingJobs()).toHaveLength(1);
+  });
+
+  it('queues every event of a batch, in one go', async () => {
+    const batch = [makeEvent({ id: 'a' }), makeEvent({ id: 'b' }), makeEvent({ id: 'c' })];
+    const res = await post('application/cloudevents-batch+json', batch);
+    expect(res.body).toMatchObject({ accepted: 3, duplicates: 0 });
+    expect((await ctx.waitingJobs()).map((j) => j.event.id).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('queues nothing from a batch with one invalid event', async () => {
+    const res = await post('application/cloudevents-batch+json', [
+      makeEvent({ id: 'a' }),
+      makeEvent({ id: '' }),
+    ]);
+    expect(res.status).toBe(400);
+    expect(await ctx.waitingJobs()).toHaveLength(0);
+  });
+
+  it('holds every seed event exactly once, however often it is posted', async () => {
+    const items = interventionSeed.map((body, i) =>
+      intentWebhookItem(body, `5f0c7a8e-1b2c-4d3e-8f90-00000000000${i}`),
+    );
+    for (let round = 0; round < 2; round++) {
+      const ao = await post('application/cloudevents+json', aoStatusChangedEvent());
+      const bare = await request(ctx.app).post('/events/intent').send(JSON.stringify(interventionSeed));
+      const wrapped = await request(ctx.app).post('/events/intent').send(JSON.stringify(items));
+      expect([ao.status, bare.status, wrapped.status]).toEqual([202, 202, 202]);
+      const expectedDuplicates = round === 0 ? [0, 0, 0] : [1, 5, 5];
+      expect([ao.body.duplicates, bare.body.duplicates, wrapped.body.duplicates]).toEqual(expectedDuplicates);
+    }
+    const jobs = await ctx.waitingJobs();
+    expect(jobs).toHaveLength(11);
+    expect(new Set(jobs.map((j) => j.key)).size).toBe(11);
+    const types = jobs.map((j) => j.event.type).sort();
+    expect(types.filter((t) => t === 'intent.intervention.occupant_absent')).toHaveLength(4);
+    expect(types).toContain('ao.order.statuschanged');
+  });
+
+  it('lets exactly one of 50 concurrent identical requests in', async () => {
+    const event = aoStatusChangedEvent({ id: 'concurrent-1' });
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => post('application/cloudevents+json', event)),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+    expect(responses.filter((r) => r.body.duplicates === 0)).toHaveLength(1);
+    expect(await ctx.waitingJobs()).toHaveLength(1);
+  });
+
+  it('treats a repeat inside one batch as a duplicate', async () => {
+    const res = await post('application/cloudevents-batch+json', [makeEvent(), makeEvent()]);
+    expect(res.body.events.map((e: { duplicate: boolean }) => e.duplicate)).toEqual([false, true]);
+    expect(await ctx.waitingJobs()).toHaveLength(1);
+  });
+
+  it('answers 503 quickly while Redis is down, and 202 again once it is back', async () => {
+    expect((await post('application/cloudevents+json', makeEvent({ id: 'before' }))).status).toBe(202);
+    await redis.kill();
+    const started = Date.now();
+    const down = await post('application/cloudevents+json', makeEvent({ id: 'during' }));
+    expect(down.status).toBe(503);
+    expect(down.headers['retry-after']).toBe('5');
+    expect(down.body.code).toBe('redis_unavailable');
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    await redis.restart();
+    let res = down;
+    for (let i = 0; i < 50 && res.status !== 202; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      res = await post('application/cloudevents+json', makeEvent({ id: 'during' }));
+    }
+    expect(res.status).toBe(202);
+    expect(res.body.duplicates).toBe(0);
+    expect((await ctx.waitingJobs()).map((j) => j.event.id).sort()).toEqual(['before', 'during']);
+  });
+});

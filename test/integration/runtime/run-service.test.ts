@@ -1,0 +1,131 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import request from 'supertest';
+import { loadConfig } from '../../../src/config';
+import { createKeySpace } from '../../../src/queues';
+import { freePort, NoRedisError, resolveRedis, runService, type RunningService } from '../../../src/runtime';
+import { TestRedis, uniquePrefix } from '../../support/test-redis';
+import { aoStatusChangedEvent } from '../../fixtures/seed-events';
+import { eventKey } from '../../../src/events';
+
+const silent = pino({ level: 'silent' });
+let redis: TestRedis;
+
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+describe('runService (ROLE=all)', () => {
+  let service: RunningService;
+  const prefix = uniquePrefix('service');
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      REDIS_URL: redis.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KEY_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+    });
+    service = await runService(config, silent);
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  it('is ready, and the worker stores each accepted event as a record', async () => {
+    const base = `http://127.0.0.1:${service.port}`;
+    const ready = await request(base).get('/readyz');
+    expect(ready.body).toEqual({ status: 'ready', checks: { redis: true, 'worker:ingest': true } });
+
+    const event = aoStatusChangedEvent();
+    const res = await request(base)
+      .post('/events')
+      .set('content-type', 'application/cloudevents+json')
+      .send(JSON.stringify(event));
+    expect(res.status).toBe(202);
+
+    const recordKey = createKeySpace(prefix).eventRecord(
+      eventKey({ source: String(event.source), id: String(event.id) }),
+    );
+    const client = redis.client();
+    const stored = await eventually(
+      () => client.get(recordKey),
+      (value) => value !== null,
+    );
+    expect(JSON.parse(stored!)).toMatchObject({ event, via: 'structured' });
+    expect(await client.ttl(recordKey)).toBeGreaterThan(29 * 86_400);
+  });
+});
+
+describe('resolveRedis', () => {
+  it('uses REDIS_URL as given', async () => {
+    expect(await resolveRedis({ configuredUrl: redis.url, embeddedDir: 'unused', logger: silent })).toEqual({
+      url: redis.url,
+    });
+  });
+
+  it('uses the default address when a Redis answers there', async () => {
+    const resolved = await resolveRedis({
+      configuredUrl: undefined,
+      defaultUrl: redis.url,
+      embeddedDir: 'unused',
+      logger: silent,
+    });
+    expect(resolved).toEqual({ url: redis.url });
+  });
+
+  it('starts an embedded redis-server (AOF on, noeviction) when nothing answers', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ce-relay-embedded-')), 'redis');
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+    const resolved = await resolveRedis({
+      configuredUrl: undefined,
+      defaultUrl: nobody,
+      embeddedDir: dir,
+      logger: silent,
+    });
+    try {
+      expect(resolved.embedded).toBeDefined();
+      const { Redis } = await import('ioredis');
+      const client = new Redis(resolved.url);
+      expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await client.config('GET', 'dir')).toEqual(['dir', dir]);
+      client.disconnect();
+    } finally {
+      await resolved.embedded?.stop();
+    }
+  });
+
+  it('says how to get Redis when there is none at all', async () => {
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+    const attempt = resolveRedis({
+      configuredUrl: undefined,
+      defaultUrl: nobody,
+      embeddedDir: 'unused',
+      logger: silent,
+      redisServerBinary: '/nonexistent/redis-server',
+    });
+    await expect(attempt).rejects.toBeInstanceOf(NoRedisError);
+    await expect(attempt).rejects.toThrow(/docker compose up -d redis.*apt-get install redis-server/);
+  });
+});

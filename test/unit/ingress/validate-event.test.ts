@@ -1,0 +1,71 @@
+import { validateEvent } from '../../../src/ingress';
+import { aoStatusChangedEvent } from '../../fixtures/seed-events';
+import { makeEvent } from '../../fixtures/make-event';
+
+function problemsOf(input: unknown, path?: string) {
+  const result = validateEvent(input, path);
+  if (result.ok) throw new Error('expected the event to be rejected');
+  return result.problems;
+}
+
+describe('validateEvent', () => {
+  it('accepts the AO seed event unchanged', () => {
+    const event = aoStatusChangedEvent();
+    expect(validateEvent(event)).toEqual({ ok: true, event });
+  });
+
+  it('never invents a missing id or time', () => {
+    const { id: _id, ...withoutId } = makeEvent();
+    expect(problemsOf(withoutId)).toEqual([{ attribute: 'id', detail: 'is required' }]);
+    const result = validateEvent(makeEvent());
+    expect(result.ok && 'time' in result.event).toBe(false);
+  });
+
+  it('drops null optional attributes', () => {
+    const result = validateEvent(makeEvent({ subject: null, time: null }));
+    expect(result).toEqual({ ok: true, event: makeEvent() });
+  });
+
+  it('lists every problem with the attribute it concerns', () => {
+    const problems = problemsOf(
+      makeEvent({ specversion: '0.3', time: 'lunchtime', dataschema: '/relative', MyExt: 1, subject: '' }),
+    );
+    expect(problems.map((p) => p.attribute).sort()).toEqual([
+      'MyExt',
+      'dataschema',
+      'specversion',
+      'subject',
+      'time',
+    ]);
+  });
+
+  it('prefixes problems with the batch position', () => {
+    expect(problemsOf(makeEvent({ type: '' }), '[3]')).toEqual([
+      { attribute: '[3].type', detail: 'must not be empty' },
+    ]);
+  });
+
+  it('rejects non-string required attributes and non-object events', () => {
+    expect(problemsOf(makeEvent({ id: 25 }))[0]).toEqual({ attribute: 'id', detail: 'must be a string' });
+    expect(problemsOf('not an event')[0]?.detail).toBe('an event must be a JSON object');
+    expect(problemsOf([makeEvent()])[0]?.detail).toBe('an event must be a JSON object');
+  });
+
+  it('checks extension values against the type system', () => {
+    expect(validateEvent(makeEvent({ extint: 10, extbool: true, extstr: 'x' })).ok).toBe(true);
+    expect(problemsOf(makeEvent({ extfloat: 1.5 }))[0]?.attribute).toBe('extfloat');
+    expect(problemsOf(makeEvent({ extbig: 2 ** 31 }))[0]?.attribute).toBe('extbig');
+    expect(problemsOf(makeEvent({ extobj: { a: 1 } }))[0]?.attribute).toBe('extobj');
+  });
+
+  it('rejects data together with data_base64, and data_base64 that is not base64', () => {
+    expect(problemsOf(makeEvent({ data: 'x', data_base64: 'eA==' }))).toEqual([
+      { attribute: 'data_base64', detail: 'data and data_base64 are exclusive' },
+    ]);
+    expect(problemsOf(makeEvent({ data_base64: 'not base64!' }))[0]?.attribute).toBe('data_base64');
+  });
+
+  it('requires source to be a URI-reference', () => {
+    expect(problemsOf(makeEvent({ source: 'has spaces' }))[0]?.attribute).toBe('source');
+  });
+});
