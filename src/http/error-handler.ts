@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, payloadTooLarge, unsupportedMediaType } from '../errors';
-import type { Logger } from '../logging';
+import { throttledWarn, type Logger } from '../logging';
 import { sendProblem } from './problem-document';
 
 /** Errors thrown by Express's body parsers carry a `type` and an HTTP `status`. */
@@ -32,11 +32,20 @@ function fromBodyParser(error: BodyParserError): AppError | undefined {
 
 /** The one place errors become HTTP answers; unknown errors are logged and answered 500 without internals. */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  // An outage turns every request into the same 503: log it once in a while, not per request.
+  const outageWarnings = new Map<string, (error: Error) => void>();
+  const warnOutage = (known: AppError) => {
+    let warn = outageWarnings.get(known.code);
+    if (!warn) {
+      warn = throttledWarn(logger, `answering ${known.status} ${known.code}`);
+      outageWarnings.set(known.code, warn);
+    }
+    warn(known.cause instanceof Error ? known.cause : known);
+  };
   return (error: unknown, req, res, _next) => {
     const known = error instanceof AppError ? error : fromBodyParser(error as BodyParserError);
     if (known) {
-      if (known.status >= 500)
-        logger.warn({ err: known.cause ?? known, path: req.path, code: known.code }, known.message);
+      if (known.status >= 500) warnOutage(known);
       sendProblem(res, known);
       return;
     }

@@ -1,1 +1,2 @@
 export { createLogger, type Logger } from './create-logger';
+export { throttledWarn } from './throttled-warn';

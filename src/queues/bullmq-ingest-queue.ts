@@ -46,6 +46,9 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     queue,
     async enqueue(jobs) {
       if (jobs.length === 0) return [];
+      // Known to be down: fail now rather than wait for BullMQ's connection to come back.
+      if (options.connection.status !== 'ready')
+        throw new Error(`Redis connection is ${options.connection.status}`);
       const requested = jobs.map((data) => ({
         name: 'event',
         data,

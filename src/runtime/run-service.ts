@@ -7,7 +7,7 @@ import { startApi } from './start-api';
 import { startWorkers } from './start-workers';
 
 /** How long start-up waits for Redis before serving anyway (answering 503 until it is back). */
-const STARTUP_WAIT_MS = 5_000;
+const STARTUP_WAIT_MS = 3_000;
 
 export interface RunningService {
   /** The API's port, when this process runs the API. */
@@ -28,17 +28,17 @@ export async function runService(config: Config, logger: Logger): Promise<Runnin
     config.ROLE === 'api' ? undefined : startWorkers({ config, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
   health.on('error', () => undefined);
-  if (!(await waitForReady(health, STARTUP_WAIT_MS))) {
+  const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });
+  const [reachable, api] = await Promise.all([
+    waitForReady(health, STARTUP_WAIT_MS),
+    config.ROLE === 'worker' ? undefined : startApi({ config, redisUrl: redis.url, keys, logger, readiness }),
+  ]);
+  if (!reachable) {
     logger.warn(
       { waitedMs: STARTUP_WAIT_MS },
-      'Redis is not reachable yet: ingest answers 503 and /readyz 503 until it is',
+      'Redis is not reachable yet: ingest and /readyz answer 503 until it is',
     );
   }
-  const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });
-  const api =
-    config.ROLE === 'worker'
-      ? undefined
-      : await startApi({ config, redisUrl: redis.url, keys, logger, readiness });
   const address = api?.server.address();
   return {
     port: typeof address === 'object' && address ? address.port : undefined,

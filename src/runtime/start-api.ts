@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config';
 import { createApp, type ReadinessCheck } from '../http';
 import { createEventAcceptor } from '../ingress';
-import type { Logger } from '../logging';
+import { throttledWarn, type Logger } from '../logging';
 import { createBullmqIngestQueue, createRedisConnection, waitForReady, type KeySpace } from '../queues';
 import { createSenderAuthenticator } from '../security';
 
@@ -24,12 +24,7 @@ export interface StartApiDeps {
 export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const { config, logger } = deps;
   const connection = createRedisConnection(deps.redisUrl, 'producer');
-  let lastRedisError = 0;
-  const onRedisError = (error: Error) => {
-    if (Date.now() - lastRedisError < 10_000) return;
-    lastRedisError = Date.now();
-    logger.warn({ err: error.message }, 'Redis connection error (ingest answers 503 until it is back)');
-  };
+  const onRedisError = throttledWarn(logger, 'Redis connection error (ingest answers 503 until it is back)');
   connection.on('error', onRedisError);
   const queue = createBullmqIngestQueue({
     connection,
@@ -37,7 +32,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
     onError: onRedisError,
   });
-  await waitForReady(connection, 2_000);
+  await waitForReady(connection, 3_000);
   const authenticator = createSenderAuthenticator({
     tokens: config.INGEST_TOKENS,
     basic: config.INGEST_BASIC_CREDENTIALS,

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { createIngestProcessor, createRedisEventRecordStore } from '../events';
-import type { Logger } from '../logging';
+import { throttledWarn, type Logger } from '../logging';
 import { createIngestWorker, createRedisConnection, type KeySpace } from '../queues';
 
 export interface RunningWorkers {
@@ -21,7 +21,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const { config, keys, logger } = deps;
   const workerConnection = createRedisConnection(deps.redisUrl, 'worker');
   const commands = createRedisConnection(deps.redisUrl, 'worker');
-  const onError = (error: Error) => logger.warn({ err: error.message }, 'worker Redis error');
+  const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
   workerConnection.on('error', onError);
   commands.on('error', onError);
   const store = createRedisEventRecordStore({
@@ -41,7 +41,8 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   return {
     workers: [{ name: 'ingest', isRunning: () => ingest.isRunning() }],
     async close() {
-      await ingest.close();
+      // With Redis down no job can finish: do not wait for one.
+      await ingest.close(workerConnection.status !== 'ready');
       workerConnection.disconnect();
       commands.disconnect();
     },
