@@ -5,6 +5,8 @@ import type { IngestJob } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
 
 /** Result of queuing one event: its key, and whether it was a repeat within the dedupe window. */
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
 export interface EnqueueOutcome {
   readonly key: string;
   readonly duplicate: boolean;
@@ -46,8 +48,8 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     queue,
     async enqueue(jobs) {
       if (jobs.length === 0) return [];
-      // Known to be down: fail now rather than wait for BullMQ's connection to come back.
-      if (options.connection.status !== 'ready')
+      // Known to be down (lost, or never reached): fail now rather than wait for a reconnect.
+      if (DOWN.has(options.connection.status))
         throw new Error(`Redis connection is ${options.connection.status}`);
       const requested = jobs.map((data) => ({
         name: 'event',
