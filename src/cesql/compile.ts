@@ -67,7 +67,7 @@ function cast(ctx: Context, value: CesqlValue, target: CesqlType): CesqlValue {
 function attributeValue(value: unknown): CesqlValue {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2_147_483_648) return value;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? '');
 }
 
 function likeToRegExp(pattern: string): RegExp {
