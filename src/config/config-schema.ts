@@ -76,6 +76,17 @@ export const configSchema = z.object({
     .describe('Data folder of the embedded first-run redis-server.'),
   EVENT_RETENTION_SECONDS: positiveInt(30 * 86_400).describe('How long event records are kept in Redis.'),
   INGEST_CONCURRENCY: positiveInt(16).describe('Ingest jobs one worker process handles at once.'),
+  ADMIN_API_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('Bearer key of the management API (subscriptions); unset: the management API is off.'),
+  SECRET_ROTATION_OVERLAP_SECONDS: positiveInt(86_400).describe(
+    'How long a rotated-out subscription secret keeps signing.',
+  ),
+  SUBSCRIPTION_POLL_MS: positiveInt(1000).describe(
+    'Longest time before a subscription change reaches routing in every worker.',
+  ),
   SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('How long SIGTERM waits for in-flight work.'),
 });
 

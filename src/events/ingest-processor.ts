@@ -11,14 +11,17 @@ export interface IngestWork {
 
 export interface IngestProcessorDeps {
   readonly store: EventRecordStore;
+  /** The next stage: routes the stored event to its subscriptions. */
+  readonly route: (record: { readonly key: string; readonly event: CloudEvent }) => Promise<unknown>;
 }
 
 /**
- * First stage behind the ingest queue: stores the event record that every later stage
- * (enrichment, routing, delivery) reads by key.
+ * The stage behind the ingest queue: stores the event record that every later stage reads by
+ * key, then routes it. Both steps are idempotent, so a retried job does no harm.
  */
 export function createIngestProcessor(deps: IngestProcessorDeps): (work: IngestWork) => Promise<void> {
   return async (work) => {
     await deps.store.save({ key: work.key, event: work.event, receivedAt: work.receivedAt, via: work.via });
+    await deps.route({ key: work.key, event: work.event });
   };
 }

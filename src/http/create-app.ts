@@ -1,5 +1,9 @@
 import express, { type Express } from 'express';
 import type { Logger } from '../logging';
+import type { AdminAuthenticator } from '../security';
+import type { SubscriptionService } from '../subscriptions';
+import { adminAuth } from './admin-auth-middleware';
+import { createSubscriptionsRouter } from './subscriptions-router';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createEventsRouter, type EventsRouterDeps } from './events-router';
 import { createHealthRouter, type ReadinessCheck } from './health-router';
@@ -8,6 +12,12 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly events: EventsRouterDeps;
   readonly readiness: ReadinessCheck;
+  readonly management: {
+    readonly authenticate: AdminAuthenticator;
+    readonly subscriptions: SubscriptionService;
+  };
+  /** Retry-After of a 503 when Redis is unreachable. */
+  readonly retryAfterSeconds: number;
 }
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -17,7 +27,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(createHealthRouter(deps.readiness));
   app.use(createEventsRouter(deps.events));
+  app.use('/subscriptions', adminAuth(deps.management.authenticate));
+  app.use(
+    createSubscriptionsRouter({
+      service: deps.management.subscriptions,
+      maxBodyBytes: deps.events.maxBodyBytes,
+    }),
+  );
   app.use(notFoundHandler);
-  app.use(createErrorHandler(deps.logger));
+  app.use(createErrorHandler(deps.logger, deps.retryAfterSeconds));
   return app;
 }

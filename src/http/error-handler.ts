@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, payloadTooLarge, unsupportedMediaType } from '../errors';
+import { AppError, payloadTooLarge, redisUnavailable, unsupportedMediaType } from '../errors';
+import { isRedisUnavailableError } from '../queues';
 import { throttledWarn, type Logger } from '../logging';
 import { sendProblem } from './problem-document';
 
@@ -19,6 +20,8 @@ function fromBodyParser(error: BodyParserError): AppError | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return unsupportedMediaType(error.message);
+    case 'entity.parse.failed':
+      return new AppError('invalid_json', `The body is not valid JSON: ${error.message}`, { status: 400 });
     case 'request.aborted':
     case 'request.size.invalid':
     case 'entity.verify.failed':
@@ -31,7 +34,7 @@ function fromBodyParser(error: BodyParserError): AppError | undefined {
 }
 
 /** The one place errors become HTTP answers; unknown errors are logged and answered 500 without internals. */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+export function createErrorHandler(logger: Logger, retryAfterSeconds: number): ErrorRequestHandler {
   // An outage turns every request into the same 503: log it once in a while, not per request.
   const outageWarnings = new Map<string, (error: Error) => void>();
   const warnOutage = (known: AppError) => {
@@ -43,7 +46,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     warn(known.cause instanceof Error ? known.cause : known);
   };
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromBodyParser(error as BodyParserError);
+    const known =
+      error instanceof AppError
+        ? error
+        : isRedisUnavailableError(error)
+          ? redisUnavailable(retryAfterSeconds, error)
+          : fromBodyParser(error as BodyParserError);
     if (known) {
       if (known.status >= 500) warnOutage(known);
       sendProblem(res, known);

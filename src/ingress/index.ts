@@ -15,3 +15,4 @@ export {
 } from './event-acceptor';
 export { parseJsonBytes } from './decode';
 export { validateEvent } from './validate-event';
+export { isUriReference, isAbsoluteUri } from './uri';

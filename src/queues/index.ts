@@ -1,6 +1,11 @@
 export { createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
 export { ingestJobSchema, makeIngestJob, type IngestJob, type ReceivedVia } from './ingest-job';
-export { createRedisConnection, waitForReady, type ConnectionRole } from './redis-connection';
+export {
+  createRedisConnection,
+  waitForReady,
+  isRedisUnavailableError,
+  type ConnectionRole,
+} from './redis-connection';
 export {
   createBullmqIngestQueue,
   type BullmqIngestQueueOptions,
@@ -8,3 +13,5 @@ export {
   type IngestQueue,
 } from './bullmq-ingest-queue';
 export { createIngestWorker, type IngestWorkerOptions } from './ingest-worker';
+export { deliveryJobSchema, deliveryId, type DeliveryJob } from './delivery-job';
+export { createBullmqDeliveryQueue, type DeliveryQueue } from './bullmq-delivery-queue';

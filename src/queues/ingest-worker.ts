@@ -10,6 +10,8 @@ export interface IngestWorkerOptions {
   readonly process: (job: IngestJob) => Promise<void>;
   readonly onError?: (error: Error) => void;
   readonly onFailed?: (jobId: string | undefined, error: Error) => void;
+  /** Start fetching jobs at once (default), or only on `worker.run()`. */
+  readonly autorun?: boolean;
 }
 
 /** A BullMQ worker on the ingest queue; checks each job against the v1 contract first. */
@@ -22,7 +24,12 @@ export function createIngestWorker(options: IngestWorkerOptions): Worker {
         throw new UnrecoverableError(`ingest job ${job.id} breaks the v1 contract: ${parsed.error.message}`);
       await options.process(parsed.data);
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      autorun: options.autorun ?? true,
+    },
   );
   worker.on('error', (error) => options.onError?.(error));
   worker.on('failed', (job, error) => options.onFailed?.(job?.id, error));

@@ -7,6 +7,12 @@ export interface KeySpace {
   readonly bullPrefix: string;
   /** `{cer}:event:<key>`: the stored event record. */
   readonly eventRecord: (eventKey: string) => string;
+  readonly subscriptions: {
+    readonly subscription: (id: string) => string;
+    readonly list: string;
+    readonly version: string;
+    readonly changes: string;
+  };
 }
 
 export function createKeySpace(prefix: string): KeySpace {
@@ -14,7 +20,13 @@ export function createKeySpace(prefix: string): KeySpace {
   return {
     bullPrefix: root,
     eventRecord: (eventKey) => `${root}:event:${eventKey}`,
+    subscriptions: {
+      subscription: (id) => `${root}:sub:${id}`,
+      list: `${root}:subs`,
+      version: `${root}:subs:version`,
+      changes: `${root}:subs:changes`,
+    },
   };
 }
 
-export const QUEUE_NAMES = { ingest: 'ingest' } as const;
+export const QUEUE_NAMES = { ingest: 'ingest', deliver: 'deliver' } as const;

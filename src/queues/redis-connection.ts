@@ -39,3 +39,12 @@ export function waitForReady(redis: Redis, timeoutMs: number): Promise<boolean> 
     redis.once('ready', onReady);
   });
 }
+
+const UNAVAILABLE =
+  /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|Command timed out|enableOfflineQueue/;
+
+/** True for the errors ioredis raises when Redis cannot be reached (as opposed to a bad command). */
+export function isRedisUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'MaxRetriesPerRequestError' || UNAVAILABLE.test(error.message);
+}

@@ -4,7 +4,8 @@ import { createApp, type ReadinessCheck } from '../http';
 import { createEventAcceptor } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
 import { createBullmqIngestQueue, createRedisConnection, waitForReady, type KeySpace } from '../queues';
-import { createSenderAuthenticator } from '../security';
+import { createAdminAuthenticator, createSenderAuthenticator } from '../security';
+import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
 
 export interface RunningApi {
   readonly server: Server;
@@ -42,9 +43,18 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       'INGEST_TOKENS and INGEST_BASIC_CREDENTIALS are not set: POST /events accepts events from ANYONE',
     );
   }
+  if (!config.ADMIN_API_KEY) {
+    logger.warn('ADMIN_API_KEY is not set: the management API (/subscriptions) is off and answers 503');
+  }
+  const subscriptions = createSubscriptionService({
+    store: createRedisSubscriptionStore(connection, deps.keys.subscriptions),
+    secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
+  });
   const app = createApp({
     logger,
     readiness: deps.readiness,
+    retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+    management: { authenticate: createAdminAuthenticator(config.ADMIN_API_KEY), subscriptions },
     events: {
       accept: createEventAcceptor({
         queue,

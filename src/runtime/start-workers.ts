@@ -1,7 +1,14 @@
 import type { Config } from '../config';
 import { createIngestProcessor, createRedisEventRecordStore } from '../events';
 import { throttledWarn, type Logger } from '../logging';
-import { createIngestWorker, createRedisConnection, type KeySpace } from '../queues';
+import {
+  createBullmqDeliveryQueue,
+  createIngestWorker,
+  createRedisConnection,
+  type KeySpace,
+} from '../queues';
+import { createEventRouter, createSubscriptionCache } from '../routing';
+import { createRedisSubscriptionStore } from '../subscriptions';
 
 export interface RunningWorkers {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
@@ -16,14 +23,24 @@ export interface StartWorkersDeps {
   readonly logger: Logger;
 }
 
-/** Starts the pipeline workers (for now: the ingest worker, which stores event records). */
-export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
+/**
+ * Starts the pipeline workers: the ingest worker stores each event record and routes it to the
+ * matching subscriptions (one delivery job each), from a subscription index kept in memory.
+ */
+export async function startWorkers(deps: StartWorkersDeps): Promise<RunningWorkers> {
   const { config, keys, logger } = deps;
-  const workerConnection = createRedisConnection(deps.redisUrl, 'worker');
-  const commands = createRedisConnection(deps.redisUrl, 'worker');
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
-  workerConnection.on('error', onError);
-  commands.on('error', onError);
+  const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);
+  const [workerConnection, commands, subscriber] = [connect(), connect(), connect()];
+
+  const subscriptions = createSubscriptionCache({
+    store: createRedisSubscriptionStore(commands, keys.subscriptions),
+    subscriber,
+    channel: keys.subscriptions.changes,
+    pollMs: config.SUBSCRIPTION_POLL_MS,
+    onError,
+  });
+  const deliveries = createBullmqDeliveryQueue({ connection: commands, prefix: keys.bullPrefix, onError });
   const store = createRedisEventRecordStore({
     redis: commands,
     recordKey: keys.eventRecord,
@@ -33,18 +50,43 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     connection: workerConnection,
     prefix: keys.bullPrefix,
     concurrency: config.INGEST_CONCURRENCY,
-    process: createIngestProcessor({ store }),
+    process: createIngestProcessor({
+      store,
+      route: createEventRouter({ index: subscriptions.index, deliveries }),
+    }),
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'ingest job failed'),
+    autorun: false,
   });
-  logger.info({ concurrency: config.INGEST_CONCURRENCY }, 'ingest worker started');
+  // Routing needs the subscriptions: the worker takes jobs only once they are loaded.
+  let closed = false;
+  const startWhenLoaded = async () => {
+    while (!closed) {
+      try {
+        await subscriptions.start();
+        break;
+      } catch (error) {
+        onError(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    if (closed) return;
+    logger.info(
+      { concurrency: config.INGEST_CONCURRENCY, subscriptions: subscriptions.index.size },
+      'ingest worker started',
+    );
+    await ingest.run();
+  };
+  startWhenLoaded().catch((error: unknown) => logger.error({ err: error }, 'ingest worker stopped'));
   return {
     workers: [{ name: 'ingest', isRunning: () => ingest.isRunning() }],
     async close() {
+      closed = true;
       // With Redis down no job can finish: do not wait for one.
       await ingest.close(workerConnection.status !== 'ready');
-      workerConnection.disconnect();
-      commands.disconnect();
+      await subscriptions.close();
+      await deliveries.close();
+      for (const connection of [workerConnection, commands, subscriber]) connection.disconnect();
     },
   };
 }

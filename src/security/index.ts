@@ -4,3 +4,4 @@ export {
   type SenderCheck,
   type SenderCredentials,
 } from './sender-authenticator';
+export { createAdminAuthenticator, type AdminAuthenticator, type AdminCheck } from './admin-authenticator';

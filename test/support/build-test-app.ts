@@ -3,7 +3,13 @@ import type { Express } from 'express';
 import { createApp, type ReadinessCheck } from '../../src/http';
 import { createEventAcceptor } from '../../src/ingress';
 import type { IngestQueue } from '../../src/queues';
-import { createSenderAuthenticator, type SenderCredentials } from '../../src/security';
+import {
+  createAdminAuthenticator,
+  createSenderAuthenticator,
+  type SenderCredentials,
+} from '../../src/security';
+import { createSubscriptionService, type SubscriptionService } from '../../src/subscriptions';
+import { InMemorySubscriptionStore } from './in-memory-subscription-store';
 
 export interface TestAppOptions {
   readonly queue: Pick<IngestQueue, 'enqueue'>;
@@ -12,13 +18,28 @@ export interface TestAppOptions {
   readonly enqueueTimeoutMs?: number;
   readonly readiness?: ReadinessCheck;
   readonly allowedOrigins?: readonly string[];
+  /** The management API's service; an in-memory one by default. */
+  readonly subscriptions?: SubscriptionService;
+  /** The management key; `TEST_ADMIN_KEY` by default, `null` for a deployment without one. */
+  readonly adminKey?: string | null;
 }
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 
 /** The real app with test-sized settings and a silent logger. */
 export function buildTestApp(options: TestAppOptions): Express {
   return createApp({
     logger: pino({ level: 'silent' }),
     readiness: options.readiness ?? (async () => ({ ready: true, checks: {} })),
+    retryAfterSeconds: 5,
+    management: {
+      authenticate: createAdminAuthenticator(
+        options.adminKey === null ? undefined : (options.adminKey ?? TEST_ADMIN_KEY),
+      ),
+      subscriptions:
+        options.subscriptions ??
+        createSubscriptionService({ store: new InMemorySubscriptionStore(), secretOverlapSeconds: 86_400 }),
+    },
     events: {
       accept: createEventAcceptor({
         queue: options.queue,

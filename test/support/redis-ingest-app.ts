@@ -6,8 +6,15 @@ import {
   createKeySpace,
   createRedisConnection,
   type IngestJob,
+  type KeySpace,
+  waitForReady,
 } from '../../src/queues';
 import type { SenderCredentials } from '../../src/security';
+import {
+  createRedisSubscriptionStore,
+  createSubscriptionService,
+  type SubscriptionStore,
+} from '../../src/subscriptions';
 import { buildTestApp } from './build-test-app';
 import { uniquePrefix, type TestRedis } from './test-redis';
 
@@ -15,26 +22,41 @@ export interface RedisIngestApp {
   readonly app: Express;
   readonly queue: Queue;
   readonly connection: Redis;
+  readonly keys: KeySpace;
+  readonly subscriptionStore: SubscriptionStore;
   /** Jobs waiting in the ingest queue. */
   waitingJobs(): Promise<IngestJob[]>;
   close(): Promise<void>;
 }
 
-/** The real app on a real BullMQ ingest queue in the test's own Redis, under a fresh key prefix. */
-export function buildRedisIngestApp(
+/**
+ * The real app on a real BullMQ ingest queue and subscription store in the test's own Redis,
+ * under a fresh key prefix (or `prefix`, to share one with a service under test).
+ */
+export async function buildRedisIngestApp(
   redis: TestRedis,
   label: string,
-  credentials?: SenderCredentials,
-): RedisIngestApp {
-  const keys = createKeySpace(uniquePrefix(label));
+  options: { credentials?: SenderCredentials; prefix?: string } = {},
+): Promise<RedisIngestApp> {
+  const keys = createKeySpace(options.prefix ?? uniquePrefix(label));
   const connection = createRedisConnection(redis.url, 'producer');
   connection.on('error', () => undefined);
+  await waitForReady(connection, 5000);
   const ingest = createBullmqIngestQueue({ connection, prefix: keys.bullPrefix, dedupeWindowSeconds: 60 });
-  const app = buildTestApp({ queue: ingest, credentials, enqueueTimeoutMs: 1500 });
+  const subscriptionStore = createRedisSubscriptionStore(connection, keys.subscriptions);
+  const subscriptions = createSubscriptionService({ store: subscriptionStore, secretOverlapSeconds: 3600 });
+  const app = buildTestApp({
+    queue: ingest,
+    credentials: options.credentials,
+    enqueueTimeoutMs: 1500,
+    subscriptions,
+  });
   return {
     app,
     queue: ingest.queue,
     connection,
+    keys,
+    subscriptionStore,
     async waitingJobs() {
       const jobs = await ingest.queue.getJobs(['waiting'], 0, -1, true);
       return jobs.map((job) => job.data as IngestJob);

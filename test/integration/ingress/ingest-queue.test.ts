@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.stop();
 });
-beforeEach(() => {
-  ctx = buildRedisIngestApp(redis, 'ingest');
+beforeEach(async () => {
+  ctx = await buildRedisIngestApp(redis, 'ingest');
 });
 afterEach(async () => {
   await ctx.close();

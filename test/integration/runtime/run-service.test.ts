@@ -54,7 +54,10 @@ describe('runService (ROLE=all)', () => {
 
   it('is ready, and the worker stores each accepted event as a record', async () => {
     const base = `http://127.0.0.1:${service.port}`;
-    const ready = await request(base).get('/readyz');
+    const ready = await eventually(
+      () => request(base).get('/readyz'),
+      (res) => res.status === 200,
+    );
     expect(ready.body).toEqual({ status: 'ready', checks: { redis: true, 'worker:ingest': true } });
 
     const event = aoStatusChangedEvent();

@@ -187,3 +187,12 @@ describe('health and unknown routes', () => {
     );
   });
 });
+
+describe('management API without ADMIN_API_KEY', () => {
+  it('is off: every call is refused with 503, whatever the key', async () => {
+    const app = buildTestApp({ queue: new InMemoryIngestQueue(), adminKey: null });
+    const res = await request(app).get('/subscriptions').set('authorization', 'Bearer anything-at-all-000');
+    expectProblem(res, 503, 'management_api_disabled');
+    expect(res.body.detail).toMatch(/ADMIN_API_KEY/);
+  });
+});

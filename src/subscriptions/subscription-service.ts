@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { AppError, problemsFromZod } from '../errors';
+import { generateSigningSecret } from './signing-secret';
+import type { SigningSecret, Subscription } from './subscription';
+import {
+  subscriptionInputSchema,
+  subscriptionPatchSchema,
+  type SubscriptionInput,
+} from './subscription-schema';
+import type { ListOptions, SubscriptionPage, SubscriptionStore } from './subscription-store';
+
+export interface SubscriptionServiceDeps {
+  readonly store: SubscriptionStore;
+  /** How long a rotated-out secret keeps signing, in seconds. */
+  readonly secretOverlapSeconds: number;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
+export interface SubscriptionService {
+  create(body: unknown): Promise<Subscription>;
+  get(id: string): Promise<Subscription>;
+  list(options: ListOptions): Promise<SubscriptionPage>;
+  replace(id: string, body: unknown): Promise<Subscription>;
+  patch(id: string, body: unknown): Promise<Subscription>;
+  delete(id: string): Promise<Subscription>;
+  /** Issues a new secret; the previous one keeps signing until the overlap ends. */
+  rotateSecret(
+    id: string,
+  ): Promise<{ subscription: Subscription; secret: string; previousSecretExpiresAt: string }>;
+}
+
+export function subscriptionNotFound(id: string): AppError {
+  return new AppError('subscription_not_found', `No subscription with id ${id}.`, { status: 404 });
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const problems = problemsFromZod(result.error.issues);
+  const summary = problems.map((p) => `${p.attribute}: ${p.detail}`).join('; ');
+  throw new AppError('invalid_subscription', `Invalid subscription: ${summary}`, { status: 400, problems });
+}
+
+/** Drops `null` (a PATCH's "remove this field") and `undefined` entries. */
+function withoutEmpty<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+/** Subscription use cases: validation, ids, secrets, timestamps; persistence is the store's. */
+export function createSubscriptionService(deps: SubscriptionServiceDeps): SubscriptionService {
+  const now = () => (deps.now ?? (() => new Date()))();
+  const newId = deps.newId ?? randomUUID;
+
+  const load = async (id: string) => {
+    const subscription = await deps.store.get(id);
+    if (!subscription) throw subscriptionNotFound(id);
+    return subscription;
+  };
+
+  const liveSecrets = (secrets: readonly SigningSecret[], at: Date) =>
+    secrets.filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > at.getTime());
+
+  const fromInput = (
+    input: SubscriptionInput,
+    base: Pick<Subscription, 'id' | 'createdAt' | 'secrets'>,
+    at: Date,
+  ): Subscription => {
+    const { id: _ignored, ...fields } = input;
+    return withoutEmpty({ ...fields, ...base, updatedAt: at.toISOString() }) as Subscription;
+  };
+
+  return {
+    async create(body) {
+      const input = parse(subscriptionInputSchema, body);
+      const at = now();
+      const subscription = fromInput(
+        input,
+        { id: newId(), createdAt: at.toISOString(), secrets: [{ secret: generateSigningSecret() }] },
+        at,
+      );
+      await deps.store.create(subscription);
+      return subscription;
+    },
+    get: load,
+    list: (options) => deps.store.list(options),
+    async replace(id, body) {
+      const existing = await load(id);
+      const input = parse(subscriptionInputSchema, body);
+      const at = now();
+      const subscription = fromInput(
+        input,
+        { id, createdAt: existing.createdAt, secrets: liveSecrets(existing.secrets, at) },
+        at,
+      );
+      await deps.store.update(subscription);
+      return subscription;
+    },
+    async patch(id, body) {
+      const existing = await load(id);
+      const changes = parse(subscriptionPatchSchema, body);
+      const at = now();
+      const { disabledReason: _cleared, ...current } = existing;
+      const merged = {
+        ...current,
+        ...changes,
+        delivery: { ...existing.delivery, ...changes.delivery },
+        // Re-enabling clears the reason; any other status change keeps it only while disabled.
+        ...(changes.status === undefined && existing.status === 'disabled'
+          ? { disabledReason: existing.disabledReason }
+          : {}),
+        updatedAt: at.toISOString(),
+      };
+      const subscription = withoutEmpty(merged) as Subscription;
+      await deps.store.update(subscription);
+      return subscription;
+    },
+    async delete(id) {
+      const deleted = await deps.store.delete(id);
+      if (!deleted) throw subscriptionNotFound(id);
+      return deleted;
+    },
+    async rotateSecret(id) {
+      const existing = await load(id);
+      const at = now();
+      const previousSecretExpiresAt = new Date(at.getTime() + deps.secretOverlapSeconds * 1000).toISOString();
+      const secret = generateSigningSecret();
+      const rotatedOut = liveSecrets(existing.secrets, at).map((s) => ({
+        secret: s.secret,
+        expiresAt: s.expiresAt ?? previousSecretExpiresAt,
+      }));
+      const subscription: Subscription = {
+        ...existing,
+        secrets: [{ secret }, ...rotatedOut],
+        updatedAt: at.toISOString(),
+      };
+      await deps.store.update(subscription);
+      return { subscription, secret, previousSecretExpiresAt };
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { Filter } from './filter-schema';
+
+export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
+export type ContentMode = 'structured' | 'binary';
+
+/** How deliveries to this subscription are made (used by the delivery stage). */
+export interface DeliverySettings {
+  readonly mode: ContentMode;
+  readonly timeoutMs: number;
+  /** Delays before each retry, in seconds; its length is the number of retries. */
+  readonly retrySchedule: readonly number[];
+  readonly maxInFlight: number;
+  /** Retry 4xx answers other than 408/410/429 (default: give up at once). */
+  readonly retryOn4xx: boolean;
+}
+
+export interface SigningSecret {
+  readonly secret: string;
+  /** ISO time after which a rotated-out secret no longer signs; absent for the current one. */
+  readonly expiresAt?: string;
+}
+
+/** A webhook subscription: the CloudEvents Subscriptions API object plus ce-relay's fields. */
+export interface Subscription {
+  readonly id: string;
+  readonly source?: string;
+  readonly types?: readonly string[];
+  readonly filters?: readonly Filter[];
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly sink: string;
+  readonly protocol: 'HTTP';
+  readonly protocolsettings?: {
+    readonly method?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  };
+  readonly description?: string;
+  readonly status: SubscriptionStatus;
+  readonly disabledReason?: string;
+  readonly delivery: DeliverySettings;
+  /** Newest first; the first one is current. */
+  readonly secrets: readonly SigningSecret[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What the API shows: no secrets after creation, only when they were issued. */
+export type SubscriptionView = Omit<Subscription, 'secrets'> & { readonly secret?: string };
+
+export function toView(subscription: Subscription, options: { withSecret?: boolean } = {}): SubscriptionView {
+  const { secrets, ...rest } = subscription;
+  return options.withSecret ? { ...rest, secret: secrets[0]?.secret } : rest;
+}
