@@ -1,0 +1,54 @@
+import { SubscriptionIndex } from '../../../src/routing';
+import { DEFAULT_DELIVERY, type Subscription } from '../../../src/subscriptions';
+
+function subscription(id: string, overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id,
+    sink: 'https://hooks.example.com',
+    protocol: 'HTTP',
+    status: 'active',
+    delivery: DEFAULT_DELIVERY,
+    secrets: [{ secret: 'whsec_x' }],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const event = (type: string, source = '/s') => ({ specversion: '1.0', id: '1', source, type });
+
+describe('SubscriptionIndex', () => {
+  it('matches by type, wildcard, source and filters; never paused or disabled ones', () => {
+    const index = new SubscriptionIndex();
+    index.replaceAll([
+      subscription('by-type', { types: ['a', 'b'] }),
+      subscription('wildcard'),
+      subscription('other-type', { types: ['c'] }),
+      subscription('by-source', { source: '/other' }),
+      subscription('filtered', { filters: [{ exact: { type: 'b' } }] }),
+      subscription('paused', { status: 'paused' }),
+      subscription('disabled', { status: 'disabled', types: ['a'] }),
+    ]);
+    expect(index.match(event('a')).sort()).toEqual(['by-type', 'wildcard']);
+    expect(index.match(event('b')).sort()).toEqual(['by-type', 'filtered', 'wildcard']);
+    expect(index.match(event('z', '/other')).sort()).toEqual(['by-source', 'wildcard']);
+  });
+
+  it('follows updates and removals, also of the types', () => {
+    const index = new SubscriptionIndex();
+    index.upsert(subscription('s', { types: ['a'] }));
+    index.upsert(subscription('s', { types: ['b'], updatedAt: '2026-01-02T00:00:00.000Z' }));
+    expect(index.match(event('a'))).toEqual([]);
+    expect(index.match(event('b'))).toEqual(['s']);
+    index.remove('s');
+    expect(index.match(event('b'))).toEqual([]);
+    expect(index.size).toBe(0);
+  });
+
+  it('replaceAll drops subscriptions that are gone', () => {
+    const index = new SubscriptionIndex();
+    index.replaceAll([subscription('x'), subscription('y')]);
+    index.replaceAll([subscription('y')]);
+    expect(index.match(event('any'))).toEqual(['y']);
+  });
+});
