@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workers ./workers
+COPY openapi.yaml ./
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -13,7 +14,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json ./
+COPY package.json openapi.yaml ./
 USER node
 EXPOSE 8080
 CMD ["node", "dist/src/main.js"]

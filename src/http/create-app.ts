@@ -18,6 +18,8 @@ export interface AppDeps {
   };
   /** Retry-After of a 503 when Redis is unreachable. */
   readonly retryAfterSeconds: number;
+  /** The OpenAPI document served at `GET /openapi.json`. */
+  readonly openapi: Readonly<Record<string, unknown>>;
 }
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -26,6 +28,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(createHealthRouter(deps.readiness));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(deps.openapi);
+  });
   app.use(createEventsRouter(deps.events));
   app.use('/subscriptions', adminAuth(deps.management.authenticate));
   app.use(

@@ -18,7 +18,10 @@ function listQuery(req: Request) {
   if (!Number.isInteger(parsedLimit) || parsedLimit < 1 || parsedLimit > MAX_LIMIT) {
     problems.push({ attribute: 'limit', detail: `must be an integer from 1 to ${MAX_LIMIT}` });
   }
-  if (status !== undefined && !['active', 'paused', 'disabled'].includes(String(status))) {
+  if (
+    status !== undefined &&
+    (typeof status !== 'string' || !['active', 'paused', 'disabled'].includes(status))
+  ) {
     problems.push({ attribute: 'status', detail: "must be 'active', 'paused' or 'disabled'" });
   }
   if (cursor !== undefined && typeof cursor !== 'string')

@@ -63,7 +63,9 @@ export function createSubscriptionCache(deps: SubscriptionCacheDeps): Subscripti
     async start() {
       await deps.subscriber.subscribe(deps.channel);
       await reloadAll();
-      timer = setInterval(() => poll().catch(report), deps.pollMs);
+      timer = setInterval(() => {
+        poll().catch(report);
+      }, deps.pollMs);
       timer.unref();
     },
     async close() {

@@ -50,7 +50,7 @@ export class SubscriptionIndex {
     }
     for (const type of subscription.types) {
       let bucket = this.byType.get(type);
-      if (!bucket) this.byType.set(type, (bucket = new Map()));
+      if (!bucket) this.byType.set(type, (bucket = new Map<string, RoutableSubscription>()));
       bucket.set(subscription.id, routable);
     }
   }

@@ -16,3 +16,4 @@ export {
 export { runService, type RunningService } from './run-service';
 export { installShutdown } from './install-shutdown';
 export { createReadinessCheck, type ReadinessDeps } from './readiness';
+export { loadOpenApiDocument } from './load-openapi';

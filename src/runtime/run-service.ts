@@ -25,7 +25,7 @@ export async function runService(config: Config, logger: Logger): Promise<Runnin
   });
   const keys = createKeySpace(config.KEY_PREFIX);
   const workers =
-    config.ROLE === 'api' ? undefined : await startWorkers({ config, redisUrl: redis.url, keys, logger });
+    config.ROLE === 'api' ? undefined : startWorkers({ config, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
   health.on('error', () => undefined);
   const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });

@@ -6,6 +6,7 @@ import { throttledWarn, type Logger } from '../logging';
 import { createBullmqIngestQueue, createRedisConnection, waitForReady, type KeySpace } from '../queues';
 import { createAdminAuthenticator, createSenderAuthenticator } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
+import { loadOpenApiDocument } from './load-openapi';
 
 export interface RunningApi {
   readonly server: Server;
@@ -54,6 +55,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     logger,
     readiness: deps.readiness,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+    openapi: loadOpenApiDocument(),
     management: { authenticate: createAdminAuthenticator(config.ADMIN_API_KEY), subscriptions },
     events: {
       accept: createEventAcceptor({

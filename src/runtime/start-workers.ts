@@ -27,7 +27,7 @@ export interface StartWorkersDeps {
  * Starts the pipeline workers: the ingest worker stores each event record and routes it to the
  * matching subscriptions (one delivery job each), from a subscription index kept in memory.
  */
-export async function startWorkers(deps: StartWorkersDeps): Promise<RunningWorkers> {
+export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const { config, keys, logger } = deps;
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
   const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);

@@ -10,7 +10,8 @@ function attribute(event: CesqlEvent, name: string): string | undefined {
   if (name === 'data' || name === 'data_base64') return undefined;
   const value = event[name];
   if (value === undefined || value === null) return undefined;
-  return typeof value === 'string' ? value : String(value as string | number | boolean);
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 function comparing(

@@ -66,8 +66,7 @@ export const filterSchema: z.ZodType<Filter> = z.lazy(
         }
         const result = schema.safeParse(filter[dialect]);
         if (!result.success) {
-          for (const issue of result.error.issues)
-            ctx.addIssue({ ...issue, path: [dialect, ...issue.path] } as never);
+          for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: [dialect, ...issue.path] });
         }
       }) as unknown as z.ZodType<Filter>,
 );

@@ -68,7 +68,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     at: Date,
   ): Subscription => {
     const { id: _ignored, ...fields } = input;
-    return withoutEmpty({ ...fields, ...base, updatedAt: at.toISOString() }) as Subscription;
+    return withoutEmpty({ ...fields, ...base, updatedAt: at.toISOString() });
   };
 
   return {

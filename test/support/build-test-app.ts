@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Express } from 'express';
 import { createApp, type ReadinessCheck } from '../../src/http';
 import { createEventAcceptor } from '../../src/ingress';
+import { loadOpenApiDocument } from '../../src/runtime';
 import type { IngestQueue } from '../../src/queues';
 import {
   createAdminAuthenticator,
@@ -32,6 +33,7 @@ export function buildTestApp(options: TestAppOptions): Express {
     logger: pino({ level: 'silent' }),
     readiness: options.readiness ?? (async () => ({ ready: true, checks: {} })),
     retryAfterSeconds: 5,
+    openapi: loadOpenApiDocument(),
     management: {
       authenticate: createAdminAuthenticator(
         options.adminKey === null ? undefined : (options.adminKey ?? TEST_ADMIN_KEY),
