@@ -12,7 +12,8 @@ import type { CloudEvent } from '../src/events';
 import { createBullmqDeliveryQueue, createKeySpace } from '../src/queues';
 import { createEventRouter, SubscriptionIndex } from '../src/routing';
 import { freePort, startRedisServer } from '../src/runtime';
-import { DEFAULT_DELIVERY, type Filter, type Subscription } from '../src/subscriptions';
+import type { Filter, Subscription } from '../src/subscriptions';
+import { makeSubscription } from '../test/fixtures/make-subscription';
 
 const quick = process.argv.includes('--quick');
 const SUBSCRIPTIONS = 10_000;
@@ -22,17 +23,7 @@ const RUNS = quick ? 3 : 5;
 const CONCURRENCY = 32;
 
 function subscription(i: number, fields: Partial<Subscription>): Subscription {
-  return {
-    id: `sub-${i}`,
-    sink: `https://hooks.example.com/${i}`,
-    protocol: 'HTTP',
-    status: 'active',
-    delivery: DEFAULT_DELIVERY,
-    secrets: [{ secret: 'whsec_bench' }],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...fields,
-  };
+  return makeSubscription(`sub-${i}`, { sink: `https://hooks.example.com/${i}`, ...fields });
 }
 
 const noise: Filter[] = [

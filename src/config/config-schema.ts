@@ -87,6 +87,21 @@ export const configSchema = z.object({
   SUBSCRIPTION_POLL_MS: positiveInt(1000).describe(
     'Longest time before a subscription change reaches routing in every worker.',
   ),
+  DELIVERY_CONCURRENCY: positiveInt(50).describe('Deliveries one worker process sends at once.'),
+  DELIVERED_RETENTION_SECONDS: positiveInt(7 * 86_400).describe('How long delivered records are kept.'),
+  FAILED_RETENTION_SECONDS: positiveInt(30 * 86_400).describe(
+    'How long failed records (dead letters) are kept.',
+  ),
+  AUTO_DISABLE_AFTER_SECONDS: positiveInt(5 * 86_400).describe(
+    'A subscription whose attempts all fail for this long is disabled.',
+  ),
+  MAX_RETRY_AFTER_SECONDS: positiveInt(3600).describe("Upper bound for a sink's Retry-After."),
+  REPLAY_SPACING_MS: positiveInt(20).describe('Bulk replays start one delivery every this many ms.'),
+  WEBHOOK_REQUEST_ORIGIN: z
+    .string()
+    .min(1)
+    .default('ce-relay')
+    .describe('WebHook-Request-Origin sent in the webhook handshake to sinks.'),
   SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('How long SIGTERM waits for in-flight work.'),
 });
 

@@ -1,5 +1,8 @@
 import express, { type Express } from 'express';
+import type { DeliveryStore, ReplayService } from '../delivery';
+import type { EventRecordStore } from '../events';
 import type { Logger } from '../logging';
+import { createDeliveriesRouter } from './deliveries-router';
 import type { AdminAuthenticator } from '../security';
 import type { SubscriptionService } from '../subscriptions';
 import { adminAuth } from './admin-auth-middleware';
@@ -15,6 +18,9 @@ export interface AppDeps {
   readonly management: {
     readonly authenticate: AdminAuthenticator;
     readonly subscriptions: SubscriptionService;
+    readonly deliveries: DeliveryStore;
+    readonly events: Pick<EventRecordStore, 'get'>;
+    readonly replay: ReplayService;
   };
   /** Retry-After of a 503 when Redis is unreachable. */
   readonly retryAfterSeconds: number;
@@ -32,11 +38,16 @@ export function createApp(deps: AppDeps): Express {
     res.json(deps.openapi);
   });
   app.use(createEventsRouter(deps.events));
-  app.use('/subscriptions', adminAuth(deps.management.authenticate));
+  const guard = adminAuth(deps.management.authenticate);
+  const { subscriptions, deliveries, events, replay } = deps.management;
+  const maxBodyBytes = deps.events.maxBodyBytes;
+  app.use(createDeliveriesRouter({ deliveries, events, replay, subscriptions, maxBodyBytes, guard }));
+  app.use('/subscriptions', guard);
   app.use(
     createSubscriptionsRouter({
-      service: deps.management.subscriptions,
-      maxBodyBytes: deps.events.maxBodyBytes,
+      service: subscriptions,
+      maxBodyBytes,
+      replayFailed: (id, since) => replay.replayBulk(id, { status: 'failed', since }),
     }),
   );
   app.use(notFoundHandler);

@@ -6,6 +6,11 @@ import { jsonBody } from './json-body';
 export interface SubscriptionsRouterDeps {
   readonly service: SubscriptionService;
   readonly maxBodyBytes: number;
+  /** Replays a subscription's failed deliveries since a time (PATCH with `replayFailed: true`). */
+  readonly replayFailed: (
+    subscriptionId: string,
+    since: number,
+  ) => Promise<{ queued: number; matched: number }>;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -85,7 +90,23 @@ export function createSubscriptionsRouter(deps: SubscriptionsRouterDeps): Router
   });
 
   router.patch('/subscriptions/:id', ...body, async (req, res) => {
-    res.json(toView(await service.patch(req.params.id as string, req.body)));
+    const id = req.params.id as string;
+    const { replayFailed, ...changes } = (req.body ?? {}) as { replayFailed?: unknown };
+    if (replayFailed !== undefined && typeof replayFailed !== 'boolean') {
+      throw new AppError('invalid_subscription', 'replayFailed must be a boolean.', {
+        status: 400,
+        problems: [{ attribute: 'replayFailed', detail: 'must be a boolean' }],
+      });
+    }
+    const before = await service.get(id);
+    const after = await service.patch(id, changes);
+    const reenabled = before.status === 'disabled' && after.status === 'active';
+    if (replayFailed && reenabled) {
+      const since = Date.parse(before.failingSince ?? before.statusChangedAt);
+      res.json({ ...toView(after), replay: await deps.replayFailed(id, since) });
+      return;
+    }
+    res.json(toView(after));
   });
 
   router.delete('/subscriptions/:id', async (req, res) => {

@@ -1,11 +1,18 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deliveryId, type DeliveryJob } from './delivery-job';
+import { deliveryJobId, type DeliveryJob } from './delivery-job';
 import { QUEUE_NAMES } from './key-space';
 
+export interface EnqueueDeliveryOptions {
+  /** Start the n-th job `n * spacingMs` from now: paces bulk replays. */
+  readonly spacingMs?: number;
+  /** Lower numbers first; live traffic has none (BullMQ serves it before prioritized jobs). */
+  readonly priority?: number;
+}
+
 export interface DeliveryQueue {
-  /** Adds one job per delivery in one round trip; a delivery id already queued is not added again. */
-  enqueue(jobs: readonly DeliveryJob[]): Promise<void>;
+  /** Adds one job per delivery round in one round trip; an id already queued is not added again. */
+  enqueue(jobs: readonly DeliveryJob[], options?: EnqueueDeliveryOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -14,17 +21,32 @@ export function createBullmqDeliveryQueue(options: {
   readonly prefix: string;
   readonly onError?: (error: Error) => void;
 }): DeliveryQueue & { queue: Queue } {
-  const queue = new Queue(QUEUE_NAMES.deliver, { connection: options.connection, prefix: options.prefix });
+  const queue = new Queue(QUEUE_NAMES.deliver, {
+    connection: options.connection,
+    prefix: options.prefix,
+    defaultJobOptions: {
+      // Retries of a delivery are the delivery's own (its record and schedule); these attempts
+      // only cover a processor that failed to run (e.g. Redis went away mid-attempt).
+      attempts: 20,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 30 * 86_400 },
+    },
+  });
   queue.on('error', (error) => options.onError?.(error));
   return {
     queue,
-    async enqueue(jobs) {
+    async enqueue(jobs, opts = {}) {
       if (jobs.length === 0) return;
       await queue.addBulk(
-        jobs.map((data) => ({
+        jobs.map((data, i) => ({
           name: 'deliver',
-          data,
-          opts: { jobId: deliveryId(data.eventKey, data.subscriptionId) },
+          data: { ...data, round: data.round ?? 0 },
+          opts: {
+            jobId: deliveryJobId(data),
+            ...(opts.spacingMs ? { delay: i * opts.spacingMs } : {}),
+            ...(opts.priority ? { priority: opts.priority } : {}),
+          },
         })),
       );
     },

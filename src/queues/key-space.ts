@@ -7,6 +7,17 @@ export interface KeySpace {
   readonly bullPrefix: string;
   /** `{cer}:event:<key>`: the stored event record. */
   readonly eventRecord: (eventKey: string) => string;
+  readonly deliveries: {
+    readonly delivery: (id: string) => string;
+    readonly attempts: (id: string) => string;
+    readonly all: string;
+    readonly bySubscription: (subscriptionId: string) => string;
+    readonly byEvent: (eventKey: string) => string;
+  };
+  /** `{cer}:inflight:<subscription>`: leased delivery slots. */
+  readonly inflight: (subscriptionId: string) => string;
+  /** `{cer}:failing-since:<subscription>`: start of a streak of failed attempts. */
+  readonly failingSince: (subscriptionId: string) => string;
   readonly subscriptions: {
     readonly subscription: (id: string) => string;
     readonly list: string;
@@ -20,6 +31,15 @@ export function createKeySpace(prefix: string): KeySpace {
   return {
     bullPrefix: root,
     eventRecord: (eventKey) => `${root}:event:${eventKey}`,
+    deliveries: {
+      delivery: (id) => `${root}:delivery:${id}`,
+      attempts: (id) => `${root}:delivery:${id}:attempts`,
+      all: `${root}:deliveries`,
+      bySubscription: (subscriptionId) => `${root}:deliveries:sub:${subscriptionId}`,
+      byEvent: (eventKey) => `${root}:event:${eventKey}:deliveries`,
+    },
+    inflight: (subscriptionId) => `${root}:inflight:${subscriptionId}`,
+    failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
     subscriptions: {
       subscription: (id) => `${root}:sub:${id}`,
       list: `${root}:subs`,

@@ -23,10 +23,7 @@ export function toRoutable(subscription: Subscription): RoutableSubscription {
  * `types`: matching an event looks only at the candidates for its type.
  */
 export class SubscriptionIndex {
-  private readonly byId = new Map<
-    string,
-    { routable: RoutableSubscription; types?: readonly string[]; updatedAt: string }
-  >();
+  private readonly byId = new Map<string, { routable: RoutableSubscription; subscription: Subscription }>();
   private readonly byType = new Map<string, Map<string, RoutableSubscription>>();
   private readonly anyType = new Map<string, RoutableSubscription>();
 
@@ -36,14 +33,10 @@ export class SubscriptionIndex {
 
   upsert(subscription: Subscription): void {
     const known = this.byId.get(subscription.id);
-    if (known?.updatedAt === subscription.updatedAt) return;
+    if (known?.subscription.updatedAt === subscription.updatedAt) return;
     this.remove(subscription.id);
     const routable = toRoutable(subscription);
-    this.byId.set(subscription.id, {
-      routable,
-      types: subscription.types,
-      updatedAt: subscription.updatedAt,
-    });
+    this.byId.set(subscription.id, { routable, subscription });
     if (!subscription.types) {
       this.anyType.set(subscription.id, routable);
       return;
@@ -55,12 +48,17 @@ export class SubscriptionIndex {
     }
   }
 
+  /** The full subscription (sink, secrets, delivery settings) as last loaded. */
+  get(id: string): Subscription | undefined {
+    return this.byId.get(id)?.subscription;
+  }
+
   remove(id: string): void {
     const entry = this.byId.get(id);
     if (!entry) return;
     this.byId.delete(id);
     this.anyType.delete(id);
-    for (const type of entry.types ?? []) {
+    for (const type of entry.subscription.types ?? []) {
       const bucket = this.byType.get(type);
       bucket?.delete(id);
       if (bucket?.size === 0) this.byType.delete(type);

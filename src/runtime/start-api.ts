@@ -3,7 +3,15 @@ import type { Config } from '../config';
 import { createApp, type ReadinessCheck } from '../http';
 import { createEventAcceptor } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
-import { createBullmqIngestQueue, createRedisConnection, waitForReady, type KeySpace } from '../queues';
+import { createRedisDeliveryStore, createReplayService, createWebhookHandshake } from '../delivery';
+import { createRedisEventRecordStore } from '../events';
+import {
+  createBullmqDeliveryQueue,
+  createBullmqIngestQueue,
+  createRedisConnection,
+  waitForReady,
+  type KeySpace,
+} from '../queues';
 import { createAdminAuthenticator, createSenderAuthenticator } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
 import { loadOpenApiDocument } from './load-openapi';
@@ -50,13 +58,39 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const subscriptions = createSubscriptionService({
     store: createRedisSubscriptionStore(connection, deps.keys.subscriptions),
     secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
+    handshake: createWebhookHandshake({ origin: config.WEBHOOK_REQUEST_ORIGIN, timeoutMs: 10_000 }),
+  });
+  const deliveries = createRedisDeliveryStore(connection, deps.keys.deliveries, {
+    delivered: config.DELIVERED_RETENTION_SECONDS,
+    failed: config.FAILED_RETENTION_SECONDS,
+  });
+  const deliveryQueue = createBullmqDeliveryQueue({
+    connection,
+    prefix: deps.keys.bullPrefix,
+    onError: onRedisError,
+  });
+  const replay = createReplayService({
+    deliveries,
+    queue: deliveryQueue,
+    bulkSpacingMs: config.REPLAY_SPACING_MS,
+  });
+  const events = createRedisEventRecordStore({
+    redis: connection,
+    recordKey: deps.keys.eventRecord,
+    retentionSeconds: config.EVENT_RETENTION_SECONDS,
   });
   const app = createApp({
     logger,
     readiness: deps.readiness,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     openapi: loadOpenApiDocument(),
-    management: { authenticate: createAdminAuthenticator(config.ADMIN_API_KEY), subscriptions },
+    management: {
+      authenticate: createAdminAuthenticator(config.ADMIN_API_KEY),
+      subscriptions,
+      deliveries,
+      events,
+      replay,
+    },
     events: {
       accept: createEventAcceptor({
         queue,
@@ -84,6 +118,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
+      await deliveryQueue.close();
       connection.disconnect();
     },
   };

@@ -1,14 +1,23 @@
 import type { Config } from '../config';
+import {
+  createDeliverProcessor,
+  createHttpSender,
+  createRedisDeliveryStore,
+  createRedisInflightLimiter,
+  createRedisSubscriptionHealth,
+} from '../delivery';
 import { createIngestProcessor, createRedisEventRecordStore } from '../events';
 import { throttledWarn, type Logger } from '../logging';
 import {
   createBullmqDeliveryQueue,
+  createDeliverWorker,
   createIngestWorker,
   createRedisConnection,
   type KeySpace,
 } from '../queues';
 import { createEventRouter, createSubscriptionCache } from '../routing';
-import { createRedisSubscriptionStore } from '../subscriptions';
+import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
+import { packageVersion } from './package-info';
 
 export interface RunningWorkers {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
@@ -24,41 +33,77 @@ export interface StartWorkersDeps {
 }
 
 /**
- * Starts the pipeline workers: the ingest worker stores each event record and routes it to the
- * matching subscriptions (one delivery job each), from a subscription index kept in memory.
+ * Starts the pipeline workers: the ingest worker stores and routes each event; the deliver
+ * worker sends each delivery. Both take jobs only once the subscriptions are loaded.
  */
 export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const { config, keys, logger } = deps;
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
   const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);
-  const [workerConnection, commands, subscriber] = [connect(), connect(), connect()];
+  const connections = [connect(), connect(), connect(), connect()] as const;
+  const [ingestConnection, deliverConnection, commands, subscriber] = connections;
 
+  const subscriptionStore = createRedisSubscriptionStore(commands, keys.subscriptions);
   const subscriptions = createSubscriptionCache({
-    store: createRedisSubscriptionStore(commands, keys.subscriptions),
+    store: subscriptionStore,
     subscriber,
     channel: keys.subscriptions.changes,
     pollMs: config.SUBSCRIPTION_POLL_MS,
     onError,
   });
-  const deliveries = createBullmqDeliveryQueue({ connection: commands, prefix: keys.bullPrefix, onError });
-  const store = createRedisEventRecordStore({
+  const deliveryQueue = createBullmqDeliveryQueue({ connection: commands, prefix: keys.bullPrefix, onError });
+  const events = createRedisEventRecordStore({
     redis: commands,
     recordKey: keys.eventRecord,
     retentionSeconds: config.EVENT_RETENTION_SECONDS,
   });
   const ingest = createIngestWorker({
-    connection: workerConnection,
+    connection: ingestConnection,
     prefix: keys.bullPrefix,
     concurrency: config.INGEST_CONCURRENCY,
     process: createIngestProcessor({
-      store,
-      route: createEventRouter({ index: subscriptions.index, deliveries }),
+      store: events,
+      route: createEventRouter({ index: subscriptions.index, deliveries: deliveryQueue }),
     }),
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'ingest job failed'),
     autorun: false,
   });
-  // Routing needs the subscriptions: the worker takes jobs only once they are loaded.
+
+  const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}` });
+  const subscriptionService = createSubscriptionService({
+    store: subscriptionStore,
+    secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
+  });
+  const deliver = createDeliverWorker({
+    connection: deliverConnection,
+    prefix: keys.bullPrefix,
+    concurrency: config.DELIVERY_CONCURRENCY,
+    process: createDeliverProcessor({
+      subscription: (id) => subscriptions.index.get(id),
+      events,
+      deliveries: createRedisDeliveryStore(commands, keys.deliveries, {
+        delivered: config.DELIVERED_RETENTION_SECONDS,
+        failed: config.FAILED_RETENTION_SECONDS,
+      }),
+      limiter: createRedisInflightLimiter(commands, keys.inflight),
+      send: sender,
+      health: createRedisSubscriptionHealth(commands, keys.failingSince),
+      disableSubscription: async (id, reason, failingSince) => {
+        logger.warn({ subscriptionId: id, reason }, 'disabling subscription');
+        await subscriptionService.disable(id, reason, failingSince);
+      },
+      autoDisableAfterMs: config.AUTO_DISABLE_AFTER_SECONDS * 1000,
+      maxRetryAfterMs: config.MAX_RETRY_AFTER_SECONDS * 1000,
+      busyDelayMs: 1_000,
+      pausedDelayMs: 30_000,
+    }),
+    onError,
+    onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'deliver job failed'),
+    autorun: false,
+  });
+
+  // Routing and delivery need the subscriptions: the workers take jobs only once they are loaded.
   let closed = false;
   const startWhenLoaded = async () => {
     while (!closed) {
@@ -72,21 +117,31 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     }
     if (closed) return;
     logger.info(
-      { concurrency: config.INGEST_CONCURRENCY, subscriptions: subscriptions.index.size },
-      'ingest worker started',
+      {
+        ingest: config.INGEST_CONCURRENCY,
+        deliver: config.DELIVERY_CONCURRENCY,
+        subscriptions: subscriptions.index.size,
+      },
+      'workers started',
     );
-    await ingest.run();
+    await Promise.all([ingest.run(), deliver.run()]);
   };
-  startWhenLoaded().catch((error: unknown) => logger.error({ err: error }, 'ingest worker stopped'));
+  startWhenLoaded().catch((error: unknown) => logger.error({ err: error }, 'workers stopped'));
+
   return {
-    workers: [{ name: 'ingest', isRunning: () => ingest.isRunning() }],
+    workers: [
+      { name: 'ingest', isRunning: () => ingest.isRunning() },
+      { name: 'deliver', isRunning: () => deliver.isRunning() },
+    ],
     async close() {
       closed = true;
       // With Redis down no job can finish: do not wait for one.
-      await ingest.close(workerConnection.status !== 'ready');
+      const force = commands.status !== 'ready';
+      await Promise.all([ingest.close(force), deliver.close(force)]);
       await subscriptions.close();
-      await deliveries.close();
-      for (const connection of [workerConnection, commands, subscriber]) connection.disconnect();
+      await deliveryQueue.close();
+      await sender.close();
+      for (const connection of connections) connection.disconnect();
     },
   };
 }

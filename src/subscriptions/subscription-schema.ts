@@ -44,6 +44,7 @@ const deliveryPatch = z
       .max(30),
     maxInFlight: z.int().min(1).max(1000),
     retryOn4xx: z.boolean(),
+    handshake: z.boolean(),
   })
   .partial();
 
@@ -53,6 +54,7 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   retrySchedule: DEFAULT_RETRY_SCHEDULE,
   maxInFlight: 10,
   retryOn4xx: false,
+  handshake: false,
 };
 
 const delivery = deliveryPatch.transform((given): DeliverySettings => ({ ...DEFAULT_DELIVERY, ...given }));

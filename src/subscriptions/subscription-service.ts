@@ -16,6 +16,8 @@ export interface SubscriptionServiceDeps {
   readonly secretOverlapSeconds: number;
   readonly now?: () => Date;
   readonly newId?: () => string;
+  /** Checks a new subscription's sink (the webhook handshake, when it asks for one); throws to refuse it. */
+  readonly handshake?: (subscription: Subscription) => Promise<void>;
 }
 
 export interface SubscriptionService {
@@ -25,6 +27,8 @@ export interface SubscriptionService {
   replace(id: string, body: unknown): Promise<Subscription>;
   patch(id: string, body: unknown): Promise<Subscription>;
   delete(id: string): Promise<Subscription>;
+  /** Disables a subscription that keeps failing (no-op when it is gone or already disabled). */
+  disable(id: string, reason: string, failingSince: Date): Promise<void>;
   /** Issues a new secret; the previous one keeps signing until the overlap ends. */
   rotateSecret(
     id: string,
@@ -64,7 +68,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
 
   const fromInput = (
     input: SubscriptionInput,
-    base: Pick<Subscription, 'id' | 'createdAt' | 'secrets'>,
+    base: Pick<Subscription, 'id' | 'createdAt' | 'secrets' | 'statusChangedAt'>,
     at: Date,
   ): Subscription => {
     const { id: _ignored, ...fields } = input;
@@ -77,9 +81,15 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       const at = now();
       const subscription = fromInput(
         input,
-        { id: newId(), createdAt: at.toISOString(), secrets: [{ secret: generateSigningSecret() }] },
+        {
+          id: newId(),
+          createdAt: at.toISOString(),
+          statusChangedAt: at.toISOString(),
+          secrets: [{ secret: generateSigningSecret() }],
+        },
         at,
       );
+      await deps.handshake?.(subscription);
       await deps.store.create(subscription);
       return subscription;
     },
@@ -91,7 +101,12 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       const at = now();
       const subscription = fromInput(
         input,
-        { id, createdAt: existing.createdAt, secrets: liveSecrets(existing.secrets, at) },
+        {
+          id,
+          createdAt: existing.createdAt,
+          secrets: liveSecrets(existing.secrets, at),
+          statusChangedAt: input.status === existing.status ? existing.statusChangedAt : at.toISOString(),
+        },
         at,
       );
       await deps.store.update(subscription);
@@ -100,21 +115,33 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     async patch(id, body) {
       const existing = await load(id);
       const changes = parse(subscriptionPatchSchema, body);
-      const at = now();
-      const { disabledReason: _cleared, ...current } = existing;
+      const at = now().toISOString();
+      const statusChanges = changes.status !== undefined && changes.status !== existing.status;
+      const { disabledReason, failingSince, ...current } = existing;
       const merged = {
         ...current,
         ...changes,
         delivery: { ...existing.delivery, ...changes.delivery },
-        // Re-enabling clears the reason; any other status change keeps it only while disabled.
-        ...(changes.status === undefined && existing.status === 'disabled'
-          ? { disabledReason: existing.disabledReason }
-          : {}),
-        updatedAt: at.toISOString(),
+        // Leaving `disabled` drops its reason; staying disabled keeps it.
+        ...(statusChanges ? { statusChangedAt: at } : { disabledReason, failingSince }),
+        updatedAt: at,
       };
       const subscription = withoutEmpty(merged) as Subscription;
       await deps.store.update(subscription);
       return subscription;
+    },
+    async disable(id, reason, failingSince) {
+      const existing = await deps.store.get(id);
+      if (!existing || existing.status === 'disabled') return;
+      const at = now().toISOString();
+      await deps.store.update({
+        ...existing,
+        status: 'disabled',
+        disabledReason: reason,
+        failingSince: failingSince.toISOString(),
+        statusChangedAt: at,
+        updatedAt: at,
+      });
     },
     async delete(id) {
       const deleted = await deps.store.delete(id);

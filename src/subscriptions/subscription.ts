@@ -12,6 +12,8 @@ export interface DeliverySettings {
   readonly maxInFlight: number;
   /** Retry 4xx answers other than 408/410/429 (default: give up at once). */
   readonly retryOn4xx: boolean;
+  /** Run the CloudEvents webhook validation handshake against the sink on create. */
+  readonly handshake: boolean;
 }
 
 export interface SigningSecret {
@@ -36,6 +38,10 @@ export interface Subscription {
   readonly description?: string;
   readonly status: SubscriptionStatus;
   readonly disabledReason?: string;
+  /** When `status` last changed (a failing streak older than this does not count). */
+  readonly statusChangedAt: string;
+  /** Set while disabled: since when its deliveries had been failing (a replay starts there). */
+  readonly failingSince?: string;
   readonly delivery: DeliverySettings;
   /** Newest first; the first one is current. */
   readonly secrets: readonly SigningSecret[];

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp, type ReadinessCheck } from '../../src/http';
+import { createApp, type AppDeps, type ReadinessCheck } from '../../src/http';
 import { createEventAcceptor } from '../../src/ingress';
 import { loadOpenApiDocument } from '../../src/runtime';
 import type { IngestQueue } from '../../src/queues';
@@ -21,11 +21,20 @@ export interface TestAppOptions {
   readonly allowedOrigins?: readonly string[];
   /** The management API's service; an in-memory one by default. */
   readonly subscriptions?: SubscriptionService;
+  /** Delivery records, event records and replays; tests that use them pass real ones. */
+  readonly deliveries?: Pick<AppDeps['management'], 'deliveries' | 'events' | 'replay'>;
   /** The management key; `TEST_ADMIN_KEY` by default, `null` for a deployment without one. */
   readonly adminKey?: string | null;
 }
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** A dependency this test does not use: any call fails the request loudly. */
+function notWired<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: () => () => Promise.reject(new Error(`${name} is not wired in this test app`)),
+  });
+}
 
 /** The real app with test-sized settings and a silent logger. */
 export function buildTestApp(options: TestAppOptions): Express {
@@ -41,6 +50,11 @@ export function buildTestApp(options: TestAppOptions): Express {
       subscriptions:
         options.subscriptions ??
         createSubscriptionService({ store: new InMemorySubscriptionStore(), secretOverlapSeconds: 86_400 }),
+      ...(options.deliveries ?? {
+        deliveries: notWired('deliveries'),
+        events: notWired('events'),
+        replay: notWired('replay'),
+      }),
     },
     events: {
       accept: createEventAcceptor({

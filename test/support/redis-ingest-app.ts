@@ -1,7 +1,10 @@
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createRedisDeliveryStore, createReplayService } from '../../src/delivery';
+import { createRedisEventRecordStore } from '../../src/events';
 import {
+  createBullmqDeliveryQueue,
   createBullmqIngestQueue,
   createKeySpace,
   createRedisConnection,
@@ -45,11 +48,22 @@ export async function buildRedisIngestApp(
   const ingest = createBullmqIngestQueue({ connection, prefix: keys.bullPrefix, dedupeWindowSeconds: 60 });
   const subscriptionStore = createRedisSubscriptionStore(connection, keys.subscriptions);
   const subscriptions = createSubscriptionService({ store: subscriptionStore, secretOverlapSeconds: 3600 });
+  const deliveries = createRedisDeliveryStore(connection, keys.deliveries, { delivered: 3600, failed: 3600 });
+  const deliveryQueue = createBullmqDeliveryQueue({ connection, prefix: keys.bullPrefix });
   const app = buildTestApp({
     queue: ingest,
     credentials: options.credentials,
     enqueueTimeoutMs: 1500,
     subscriptions,
+    deliveries: {
+      deliveries,
+      events: createRedisEventRecordStore({
+        redis: connection,
+        recordKey: keys.eventRecord,
+        retentionSeconds: 3600,
+      }),
+      replay: createReplayService({ deliveries, queue: deliveryQueue, bulkSpacingMs: 1 }),
+    },
   });
   return {
     app,
@@ -63,6 +77,7 @@ export async function buildRedisIngestApp(
     },
     async close() {
       await ingest.close();
+      await deliveryQueue.close();
       connection.disconnect();
     },
   };

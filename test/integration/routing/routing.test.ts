@@ -2,43 +2,33 @@ import pino from 'pino';
 import request from 'supertest';
 import { loadConfig } from '../../../src/config';
 import { eventKey, type CloudEvent } from '../../../src/events';
-import { createBullmqDeliveryQueue, createKeySpace, type DeliveryJob } from '../../../src/queues';
+import { createBullmqDeliveryQueue, createKeySpace } from '../../../src/queues';
 import { createEventRouter, createSubscriptionCache, type SubscriptionCache } from '../../../src/routing';
 import { runService, type RunningService } from '../../../src/runtime';
-import { createRedisSubscriptionStore, type Subscription } from '../../../src/subscriptions';
+import { createRedisSubscriptionStore } from '../../../src/subscriptions';
+import { makeSubscription } from '../../fixtures/make-subscription';
+import { eventually } from '../../support/eventually';
+import { LocalSink } from '../../support/local-sink';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 import { aoStatusChangedEvent, interventionSeed } from '../../fixtures/seed-events';
 
 const ADMIN_KEY = 'routing-test-admin-key-0001';
 const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-const sink = 'https://hooks.example.com/ce';
 
 let redis: TestRedis;
 let service: RunningService;
 let base: string;
+let sink: LocalSink;
+let sinkUrl: string;
 const prefix = uniquePrefix('routing');
 const keys = createKeySpace(prefix);
 
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    value = await read();
-  }
-  return value;
-}
-
-async function deliveryJobs(): Promise<DeliveryJob[]> {
-  const client = redis.client();
-  const queue = createBullmqDeliveryQueue({ connection: client, prefix: keys.bullPrefix });
-  const jobs = await queue.queue.getJobs(['waiting', 'delayed', 'active'], 0, -1, true);
-  await queue.close();
-  return jobs.map((job) => job.data as DeliveryJob);
+/** `<eventKey> <subscriptionId>` of every delivery record, sorted. */
+async function deliveryPairs(): Promise<string[]> {
+  const res = await request(base).get('/deliveries?limit=200').set(auth);
+  return (res.body as { eventKey: string; subscriptionId: string }[])
+    .map((d) => `${d.eventKey} ${d.subscriptionId}`)
+    .sort();
 }
 
 const createSubscription = async (body: object): Promise<string> => {
@@ -49,6 +39,8 @@ const createSubscription = async (body: object): Promise<string> => {
 
 beforeAll(async () => {
   redis = await TestRedis.start();
+  sink = await LocalSink.start();
+  sinkUrl = sink.url;
   const config = loadConfig({
     REDIS_URL: redis.url,
     PORT: '0',
@@ -68,26 +60,27 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service.close();
+  await sink.close();
   await redis.stop();
 });
 
 describe('routing the seed events', () => {
   it('queues exactly one delivery per matching active subscription', async () => {
-    const byType = await createSubscription({ sink, types: ['ao.order.statuschanged'] });
+    const byType = await createSubscription({ sink: sinkUrl, types: ['ao.order.statuschanged'] });
     const bySource = await createSubscription({
-      sink,
+      sink: sinkUrl,
       filters: [{ prefix: { source: '/contracts/contract1/' } }],
     });
     const bySql = await createSubscription({
-      sink,
+      sink: sinkUrl,
       filters: [
         {
           sql: "type LIKE 'intent.intervention.%' AND type <> 'intent.intervention.planned' AND subject = 'PREV_2019'",
         },
       ],
     });
-    await createSubscription({ sink, status: 'paused' });
-    await createSubscription({ sink, types: ['ao.order.created'] });
+    await createSubscription({ sink: sinkUrl, status: 'paused' });
+    await createSubscription({ sink: sinkUrl, types: ['ao.order.created'] });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const ao = aoStatusChangedEvent();
@@ -109,11 +102,15 @@ describe('routing the seed events', () => {
       ...intentKeys.map((key) => `${key} ${bySource}`),
       ...intentKeys.slice(1).map((key) => `${key} ${bySql}`),
     ].sort();
-    const jobs = await eventually(deliveryJobs, (found) => found.length >= expected.length);
+    const pairs = await eventually(deliveryPairs, (found) => found.length >= expected.length);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const settled = await deliveryJobs();
-    expect(settled.map((job) => `${job.eventKey} ${job.subscriptionId}`).sort()).toEqual(expected);
-    expect(jobs.every((job) => job.v === 1)).toBe(true);
+    expect(await deliveryPairs()).toEqual(expected);
+    expect(pairs).toEqual(expected);
+    await eventually(
+      () => sink.deliveries.length,
+      (n) => n >= expected.length,
+    );
+    expect(sink.deliveries).toHaveLength(expected.length);
   });
 });
 
@@ -138,7 +135,7 @@ describe('subscription changes', () => {
     ({ specversion: '1.0', id: `probe-${type}`, source: '/probe', type }) as unknown as CloudEvent;
 
   it('reach another worker process within a second', async () => {
-    const id = await createSubscription({ sink, types: ['probe.changed'], status: 'paused' });
+    const id = await createSubscription({ sink: sinkUrl, types: ['probe.changed'], status: 'paused' });
     const started = Date.now();
     await request(base).patch(`/subscriptions/${id}`).set(auth).send({ status: 'active' });
     const matched = await eventually(
@@ -160,23 +157,10 @@ describe('subscription changes', () => {
 
   it('are picked up by the version poll when the change message is lost', async () => {
     const client = redis.client();
-    const subscription: Subscription = {
-      id: 'written-behind-the-back',
-      sink,
-      protocol: 'HTTP',
+    const subscription = makeSubscription('written-behind-the-back', {
       types: ['probe.silent'],
-      status: 'active',
-      delivery: {
-        mode: 'structured',
-        timeoutMs: 15000,
-        retrySchedule: [5],
-        maxInFlight: 10,
-        retryOn4xx: false,
-      },
-      secrets: [{ secret: 'whsec_AAAA' }],
       createdAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-    };
+    });
     await client
       .multi()
       .set(keys.subscriptions.subscription(subscription.id), JSON.stringify(subscription))
@@ -191,20 +175,28 @@ describe('subscription changes', () => {
     expect(matched).toEqual([subscription.id]);
   });
 
-  it('routing the same event twice queues no second delivery', async () => {
-    const id = await createSubscription({ sink, types: ['probe.twice'] });
+  it('routing the same event again delivers nothing twice', async () => {
+    const id = await createSubscription({ sink: sinkUrl, types: ['probe.twice'] });
     await eventually(
       async () => cache.index.match(probe('probe.twice')),
       (ids) => ids.includes(id),
       1000,
     );
+    const posted = await request(base)
+      .post('/events')
+      .set('content-type', 'application/cloudevents+json')
+      .send(JSON.stringify(probe('probe.twice')));
+    const key = posted.body.events[0].key as string;
+    const countFor = () => sink.deliveries.filter((r) => r.body.includes('probe-probe.twice')).length;
+    await eventually(countFor, (n) => n === 1);
+
     const queue = createBullmqDeliveryQueue({ connection: redis.client(), prefix: keys.bullPrefix });
     const route = createEventRouter({ index: cache.index, deliveries: queue });
-    const record = { key: 'f'.repeat(40), event: probe('probe.twice') };
-    expect(await route(record)).toEqual([id]);
-    expect(await route(record)).toEqual([id]);
-    const jobs = (await deliveryJobs()).filter((job) => job.eventKey === record.key);
-    expect(jobs).toEqual([{ v: 1, eventKey: record.key, subscriptionId: id }]);
+    const stored = { key, event: probe('probe.twice') };
+    expect(await route(stored)).toEqual([id]);
+    expect(await route(stored)).toEqual([id]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(countFor()).toBe(1);
     await queue.close();
   });
 });

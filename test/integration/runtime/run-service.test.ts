@@ -6,6 +6,7 @@ import request from 'supertest';
 import { loadConfig } from '../../../src/config';
 import { createKeySpace } from '../../../src/queues';
 import { freePort, NoRedisError, resolveRedis, runService, type RunningService } from '../../../src/runtime';
+import { eventually } from '../../support/eventually';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 import { aoStatusChangedEvent } from '../../fixtures/seed-events';
 import { eventKey } from '../../../src/events';
@@ -19,20 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.stop();
 });
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
 
 describe('runService (ROLE=all)', () => {
   let service: RunningService;
@@ -58,7 +45,10 @@ describe('runService (ROLE=all)', () => {
       () => request(base).get('/readyz'),
       (res) => res.status === 200,
     );
-    expect(ready.body).toEqual({ status: 'ready', checks: { redis: true, 'worker:ingest': true } });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      checks: { redis: true, 'worker:ingest': true, 'worker:deliver': true },
+    });
 
     const event = aoStatusChangedEvent();
     const res = await request(base)

@@ -1,19 +1,7 @@
 import { SubscriptionIndex } from '../../../src/routing';
-import { DEFAULT_DELIVERY, type Subscription } from '../../../src/subscriptions';
+import { makeSubscription } from '../../fixtures/make-subscription';
 
-function subscription(id: string, overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    id,
-    sink: 'https://hooks.example.com',
-    protocol: 'HTTP',
-    status: 'active',
-    delivery: DEFAULT_DELIVERY,
-    secrets: [{ secret: 'whsec_x' }],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
+const subscription = makeSubscription;
 
 const event = (type: string, source = '/s') => ({ specversion: '1.0', id: '1', source, type });
 

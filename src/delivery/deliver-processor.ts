@@ -1,0 +1,183 @@
+import type { EventRecordStore } from '../events';
+import { deliveryId, type DeliverDecision, type DeliveryJob } from '../queues';
+import type { Subscription } from '../subscriptions';
+import { buildRequest } from './build-request';
+import { classifyResponse, type AttemptOutcome } from './classify-response';
+import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-record';
+import type { HttpSender } from './http-sender';
+import type { InflightLimiter } from './inflight-limiter';
+import { scheduledDelayMs } from './retry-schedule';
+import { signRequest } from './sign-request';
+import type { SubscriptionHealth } from './subscription-health';
+
+export interface DeliverProcessorDeps {
+  readonly subscription: (id: string) => Subscription | undefined;
+  readonly events: Pick<EventRecordStore, 'get'>;
+  readonly deliveries: DeliveryStore;
+  readonly limiter: InflightLimiter;
+  readonly send: HttpSender;
+  readonly health: SubscriptionHealth;
+  readonly disableSubscription: (id: string, reason: string, failingSince: Date) => Promise<void>;
+  /** Failing this long without a success disables a subscription. */
+  readonly autoDisableAfterMs: number;
+  readonly maxRetryAfterMs: number;
+  /** Wait before trying again when the subscription is at its in-flight cap, or paused. */
+  readonly busyDelayMs: number;
+  readonly pausedDelayMs: number;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & { readonly round: number };
+
+const liveSecrets = (subscription: Subscription, at: Date) =>
+  subscription.secrets
+    .filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > at.getTime())
+    .map((s) => s.secret);
+
+/**
+ * Delivers one (event, subscription) pair: one attempt per call. Knows nothing of BullMQ: it
+ * answers `done` or `later(delay)`. Idempotent: a delivery already final, or a job of an older
+ * round, is a no-op; the record is the source of truth.
+ */
+export function createDeliverProcessor(
+  deps: DeliverProcessorDeps,
+): (job: JobInput) => Promise<DeliverDecision> {
+  const now = deps.now ?? (() => new Date());
+  const random = deps.random ?? Math.random;
+  const done: DeliverDecision = { kind: 'done' };
+  const later = (ms: number): DeliverDecision => ({
+    kind: 'later',
+    delayMs: Math.round(ms * (0.75 + random() * 0.5)),
+  });
+
+  const finishWithoutSending = async (record: DeliveryRecord, reason: string) => {
+    const at = now().toISOString();
+    const attempt: DeliveryAttempt = {
+      round: record.round,
+      at,
+      durationMs: 0,
+      error: reason,
+      outcome: 'failed',
+    };
+    await deps.deliveries.recordAttempt(record.id, attempt, {
+      status: 'failed',
+      attemptCount: record.attemptCount,
+      updatedAt: at,
+      lastError: reason,
+    });
+    return done;
+  };
+
+  const ensureRecord = async (job: JobInput, id: string): Promise<DeliveryRecord | undefined> => {
+    const existing = await deps.deliveries.get(id);
+    if (existing) return existing;
+    const stored = await deps.events.get(job.eventKey);
+    if (!stored) return undefined;
+    const { event } = stored;
+    await deps.deliveries.create({
+      id,
+      eventKey: job.eventKey,
+      eventId: event.id,
+      eventSource: event.source,
+      eventType: event.type,
+      eventTime: event.time ?? stored.receivedAt,
+      subscriptionId: job.subscriptionId,
+      createdAt: now().toISOString(),
+    });
+    return deps.deliveries.get(id);
+  };
+
+  const attempt = async (record: DeliveryRecord, subscription: Subscription): Promise<DeliverDecision> => {
+    const stored = await deps.events.get(record.eventKey);
+    if (!stored) return finishWithoutSending(record, 'the event record has expired');
+    const started = now();
+    const message = buildRequest(stored.event, subscription.delivery.mode);
+    const signature = signRequest(
+      `msg_${record.id}`,
+      message.body,
+      liveSecrets(subscription, started),
+      started,
+    );
+    const result = await deps.send({
+      url: subscription.sink,
+      method: subscription.protocolsettings?.method ?? 'POST',
+      headers: { ...subscription.protocolsettings?.headers, ...message.headers, ...signature },
+      body: message.body,
+      timeoutMs: subscription.delivery.timeoutMs,
+    });
+    const outcome = classifyResponse(result, {
+      retryOn4xx: subscription.delivery.retryOn4xx,
+      maxRetryAfterMs: deps.maxRetryAfterMs,
+      now: started.getTime(),
+    });
+    const attemptCount = record.attemptCount + 1;
+    const delayMs =
+      outcome.kind === 'retry'
+        ? (outcome.delayMs ?? scheduledDelayMs(attemptCount, subscription.delivery.retrySchedule, random))
+        : undefined;
+    const final = outcome.kind !== 'retry' || delayMs === undefined;
+    const status = outcome.kind === 'delivered' ? 'delivered' : final ? 'failed' : 'pending';
+    const at = now();
+    const nextAttemptAt = final ? undefined : new Date(at.getTime() + delayMs!).toISOString();
+    const error = outcome.kind === 'delivered' ? undefined : reasonOf(outcome, final);
+    await deps.deliveries.recordAttempt(
+      record.id,
+      {
+        round: record.round,
+        at: started.toISOString(),
+        durationMs: result.durationMs,
+        ...(result.kind === 'response'
+          ? { statusCode: result.status, responseExcerpt: result.excerpt }
+          : { errorClass: result.errorClass, error: result.message }),
+        outcome: status === 'delivered' ? 'delivered' : final ? 'failed' : 'retry',
+        ...(nextAttemptAt ? { nextAttemptAt } : {}),
+      },
+      { status, attemptCount, updatedAt: at.toISOString(), nextAttemptAt, lastError: error },
+    );
+    await updateHealth(subscription, outcome, at);
+    return final ? done : { kind: 'later', delayMs: delayMs! };
+  };
+
+  const updateHealth = async (subscription: Subscription, outcome: AttemptOutcome, at: Date) => {
+    if (outcome.kind === 'delivered') return deps.health.succeeded(subscription.id);
+    if (outcome.kind === 'give_up' && outcome.disableSubscription) {
+      return deps.disableSubscription(subscription.id, `${outcome.reason} at ${at.toISOString()}`, at);
+    }
+    // A streak that started before the subscription's last status change (e.g. re-enabling) does not count.
+    const streak = await deps.health.failed(subscription.id, at);
+    const since = new Date(Math.max(streak.getTime(), Date.parse(subscription.statusChangedAt)));
+    if (at.getTime() - since.getTime() >= deps.autoDisableAfterMs) {
+      const reason = `every delivery attempt has failed since ${since.toISOString()}`;
+      await deps.disableSubscription(subscription.id, reason, since);
+    }
+  };
+
+  return async (job) => {
+    const id = deliveryId(job.eventKey, job.subscriptionId);
+    const record = await ensureRecord(job, id);
+    if (!record || record.round !== job.round || record.status !== 'pending') return done;
+    const subscription = deps.subscription(job.subscriptionId);
+    if (!subscription) return finishWithoutSending(record, 'the subscription was deleted');
+    if (subscription.status === 'disabled') {
+      return finishWithoutSending(
+        record,
+        `the subscription is disabled: ${subscription.disabledReason ?? 'no reason given'}`,
+      );
+    }
+    if (subscription.status === 'paused') return later(deps.pausedDelayMs);
+    const leaseMs = subscription.delivery.timeoutMs + 5_000;
+    if (!(await deps.limiter.acquire(subscription.id, id, subscription.delivery.maxInFlight, leaseMs))) {
+      return later(deps.busyDelayMs);
+    }
+    try {
+      return await attempt(record, subscription);
+    } finally {
+      await deps.limiter.release(subscription.id, id);
+    }
+  };
+}
+
+function reasonOf(outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>, final: boolean): string {
+  return outcome.kind === 'retry' && final ? `${outcome.reason}; no retries left` : outcome.reason;
+}

@@ -1,0 +1,78 @@
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One attempt to send a delivery. */
+export interface DeliveryAttempt {
+  readonly round: number;
+  readonly at: string;
+  readonly durationMs: number;
+  readonly statusCode?: number;
+  /** For failures without an answer: `timeout`, `connection`, `dns`, `tls`, `other`. */
+  readonly errorClass?: string;
+  readonly error?: string;
+  /** At most 4 KiB of the answer. */
+  readonly responseExcerpt?: string;
+  readonly outcome: 'delivered' | 'retry' | 'failed';
+  readonly nextAttemptAt?: string;
+}
+
+/** A delivery: one event to one subscription, across all its attempts and replays. */
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly eventKey: string;
+  readonly eventId: string;
+  readonly eventSource: string;
+  readonly eventType: string;
+  /** The event's `time`, or when it was received; orders bulk replays. */
+  readonly eventTime: string;
+  readonly subscriptionId: string;
+  readonly status: DeliveryStatus;
+  /** 0 for the routed delivery, +1 for each replay. */
+  readonly round: number;
+  readonly attemptCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly nextAttemptAt?: string;
+  readonly lastError?: string;
+}
+
+export type NewDelivery = Omit<
+  DeliveryRecord,
+  'status' | 'round' | 'attemptCount' | 'updatedAt' | 'nextAttemptAt' | 'lastError'
+>;
+
+export interface DeliveryQuery {
+  readonly subscriptionId?: string;
+  readonly status?: DeliveryStatus;
+  readonly eventId?: string;
+  /** Creation time bounds, inclusive, in ms. */
+  readonly since?: number;
+  readonly until?: number;
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+export interface DeliveryPage {
+  readonly items: DeliveryRecord[];
+  readonly nextCursor?: string;
+}
+
+/** Port for delivery records. */
+export interface DeliveryStore {
+  /** Creates the record unless it exists; true when it was created. */
+  create(delivery: NewDelivery): Promise<boolean>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  attempts(id: string): Promise<DeliveryAttempt[]>;
+  /** Appends an attempt and updates the record; a final status starts the retention clock. */
+  recordAttempt(
+    id: string,
+    attempt: DeliveryAttempt,
+    update: Pick<DeliveryRecord, 'status' | 'attemptCount' | 'updatedAt'> & {
+      nextAttemptAt?: string;
+      lastError?: string;
+    },
+  ): Promise<void>;
+  /** Atomically moves a delivery in one of `from` to pending with the next round; undefined when it was not in `from`. */
+  beginReplay(id: string, from: readonly DeliveryStatus[], at: string): Promise<number | undefined>;
+  list(query: DeliveryQuery): Promise<DeliveryPage>;
+  forEvent(eventKey: string): Promise<DeliveryRecord[]>;
+}

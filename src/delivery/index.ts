@@ -1,0 +1,27 @@
+export type { SendResult } from './send-result';
+export { classifyResponse, type AttemptOutcome, type ClassifyPolicy } from './classify-response';
+export { parseRetryAfter } from './retry-after';
+export { scheduledDelayMs } from './retry-schedule';
+export { buildRequest, percentEncodeHeader, type OutgoingMessage } from './build-request';
+export { signRequest } from './sign-request';
+export { createHttpSender, type HttpSender, type OutgoingRequest } from './http-sender';
+export type {
+  DeliveryRecord,
+  DeliveryAttempt,
+  DeliveryStatus,
+  DeliveryStore,
+  DeliveryQuery,
+  DeliveryPage,
+  NewDelivery,
+} from './delivery-record';
+export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
+export { createRedisInflightLimiter, type InflightLimiter } from './inflight-limiter';
+export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
+export { createDeliverProcessor, type DeliverProcessorDeps } from './deliver-processor';
+export {
+  createReplayService,
+  deliveryNotFound,
+  type ReplayService,
+  type BulkReplayQuery,
+} from './replay-service';
+export { createWebhookHandshake } from './webhook-handshake-client';

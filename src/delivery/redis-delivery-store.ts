@@ -1,0 +1,195 @@
+import type { Redis } from 'ioredis';
+import type {
+  DeliveryAttempt,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  NewDelivery,
+} from './delivery-record';
+
+export interface DeliveryKeys {
+  readonly delivery: (id: string) => string;
+  readonly attempts: (id: string) => string;
+  readonly all: string;
+  readonly bySubscription: (subscriptionId: string) => string;
+  readonly byEvent: (eventKey: string) => string;
+}
+
+export interface RetentionSeconds {
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+// KEYS: record, attempts list, global index, subscription index, event set.
+// ARGV: index member ("<time>|<id>"), id, oldest member to keep, then field/value pairs.
+// Index entries older than the longest retention are trimmed here, so indexes do not grow forever.
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[3])
+redis.call('ZREMRANGEBYLEX', KEYS[4], '-', '(' .. ARGV[3])
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
+redis.call('ZADD', KEYS[4], 0, ARGV[1])
+redis.call('SADD', KEYS[5], ARGV[2])
+return 1`;
+
+/** Index members sort by creation time, then id: "<ms, 15 digits>|<id>". */
+const member = (ms: number, id: string) => `${String(ms).padStart(15, '0')}|${id}`;
+
+// KEYS: record, attempts list. ARGV: updatedAt, then the statuses a replay may start from.
+const BEGIN_REPLAY = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+for i = 2, #ARGV do
+  if ARGV[i] == status then
+    redis.call('PERSIST', KEYS[1])
+    redis.call('PERSIST', KEYS[2])
+    redis.call('HSET', KEYS[1], 'status', 'pending', 'updatedAt', ARGV[1])
+    redis.call('HDEL', KEYS[1], 'nextAttemptAt', 'lastError')
+    return redis.call('HINCRBY', KEYS[1], 'round', 1)
+  end
+end
+return -1`;
+
+type Scripted = Redis & {
+  ceCreateDelivery(
+    k1: string,
+    k2: string,
+    k3: string,
+    k4: string,
+    k5: string,
+    ...argv: string[]
+  ): Promise<number>;
+  ceBeginReplay(k1: string, k2: string, ...argv: string[]): Promise<number>;
+};
+
+function fromHash(hash: Record<string, string>): DeliveryRecord | undefined {
+  if (!hash.id) return undefined;
+  return {
+    id: hash.id,
+    eventKey: hash.eventKey!,
+    eventId: hash.eventId!,
+    eventSource: hash.eventSource!,
+    eventType: hash.eventType!,
+    eventTime: hash.eventTime!,
+    subscriptionId: hash.subscriptionId!,
+    status: hash.status as DeliveryStatus,
+    round: Number(hash.round),
+    attemptCount: Number(hash.attemptCount),
+    createdAt: hash.createdAt!,
+    updatedAt: hash.updatedAt!,
+    ...(hash.nextAttemptAt ? { nextAttemptAt: hash.nextAttemptAt } : {}),
+    ...(hash.lastError ? { lastError: hash.lastError } : {}),
+  };
+}
+
+const SCAN_BATCH = 200;
+
+/**
+ * Delivery records in Redis: a hash per delivery, its attempts in a list, a creation-time index
+ * (sorted by time, then id) overall and per subscription, and a set per event. Final records expire after their retention;
+ * index entries of expired records are skipped when listing.
+ */
+export function createRedisDeliveryStore(
+  redis: Redis,
+  keys: DeliveryKeys,
+  retention: RetentionSeconds,
+): DeliveryStore {
+  const scripted = redis as Scripted;
+  if (typeof scripted.ceCreateDelivery !== 'function') {
+    redis.defineCommand('ceCreateDelivery', { numberOfKeys: 5, lua: CREATE });
+    redis.defineCommand('ceBeginReplay', { numberOfKeys: 2, lua: BEGIN_REPLAY });
+  }
+  const getMany = async (ids: readonly string[]) => {
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.delivery(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results
+      .map(([, hash]) => fromHash(hash as Record<string, string>))
+      .filter((r): r is DeliveryRecord => !!r);
+  };
+
+  return {
+    async create(d: NewDelivery) {
+      const fields = {
+        ...d,
+        status: 'pending',
+        round: '0',
+        attemptCount: '0',
+        updatedAt: d.createdAt,
+      };
+      const created = await scripted.ceCreateDelivery(
+        keys.delivery(d.id),
+        keys.attempts(d.id),
+        keys.all,
+        keys.bySubscription(d.subscriptionId),
+        keys.byEvent(d.eventKey),
+        member(Date.parse(d.createdAt), d.id),
+        d.id,
+        member(Date.parse(d.createdAt) - Math.max(retention.delivered, retention.failed) * 1000, ''),
+        ...Object.entries(fields).flatMap(([k, v]) => [k, String(v)]),
+      );
+      return created === 1;
+    },
+    async get(id) {
+      return fromHash(await redis.hgetall(keys.delivery(id)));
+    },
+    async attempts(id) {
+      return (await redis.lrange(keys.attempts(id), '0', '-1')).map(
+        (json) => JSON.parse(json) as DeliveryAttempt,
+      );
+    },
+    async recordAttempt(id, attempt, update) {
+      const multi = redis.multi().rpush(keys.attempts(id), JSON.stringify(attempt));
+      multi.hset(keys.delivery(id), {
+        status: update.status,
+        attemptCount: String(update.attemptCount),
+        updatedAt: update.updatedAt,
+        nextAttemptAt: update.nextAttemptAt ?? '',
+        lastError: update.lastError ?? '',
+      });
+      const ttl =
+        update.status === 'delivered'
+          ? retention.delivered
+          : update.status === 'failed'
+            ? retention.failed
+            : undefined;
+      if (ttl !== undefined) multi.expire(keys.delivery(id), ttl).expire(keys.attempts(id), ttl);
+      await multi.exec();
+    },
+    async beginReplay(id, from, at) {
+      const round = await scripted.ceBeginReplay(keys.delivery(id), keys.attempts(id), at, ...from);
+      return round < 0 ? undefined : round;
+    },
+    async list(query: DeliveryQuery) {
+      const index = query.subscriptionId ? keys.bySubscription(query.subscriptionId) : keys.all;
+      const items: DeliveryRecord[] = [];
+      let from = query.cursor
+        ? `(${query.cursor}`
+        : query.since !== undefined
+          ? `[${member(query.since, '')}`
+          : '-';
+      const to = query.until !== undefined ? `(${member(query.until + 1, '')}` : '+';
+      for (;;) {
+        const members = await redis.zrangebylex(index, from, to, 'LIMIT', '0', String(SCAN_BATCH));
+        const records = await getMany(members.map((m) => m.slice(m.indexOf('|') + 1)));
+        const byId = new Map(records.map((r) => [r.id, r]));
+        for (const m of members) {
+          const record = byId.get(m.slice(m.indexOf('|') + 1));
+          if (!record) continue;
+          if (query.status && record.status !== query.status) continue;
+          if (query.eventId && record.eventId !== query.eventId) continue;
+          items.push(record);
+          if (items.length === query.limit) return { items, nextCursor: m };
+        }
+        if (members.length < SCAN_BATCH) return { items };
+        from = `(${members[members.length - 1]!}`;
+      }
+    },
+    async forEvent(eventKey) {
+      const ids = await redis.smembers(keys.byEvent(eventKey));
+      return (await getMany(ids.sort())).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { deliveryNotFound, type DeliveryStore, type ReplayService } from '../delivery';
+import { AppError, problemsFromZod } from '../errors';
+import type { EventRecordStore } from '../events';
+import type { SubscriptionService } from '../subscriptions';
+import { jsonBody } from './json-body';
+
+export interface DeliveriesRouterDeps {
+  readonly deliveries: DeliveryStore;
+  readonly events: Pick<EventRecordStore, 'get'>;
+  readonly replay: ReplayService;
+  readonly subscriptions: SubscriptionService;
+  readonly maxBodyBytes: number;
+  /** The management guard, applied to each route (the router is mounted at the root). */
+  readonly guard: RequestHandler;
+}
+
+const time = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 date-time' })
+  .transform((v) => Date.parse(v));
+
+const listQuerySchema = z.strictObject({
+  subscription: z.string().min(1).optional(),
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  since: time.optional(),
+  until: time.optional(),
+  eventId: z.string().min(1).optional(),
+  cursor: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const bulkReplaySchema = z.strictObject({
+  status: z.enum(['failed', 'delivered']).default('failed'),
+  since: time.optional(),
+  until: time.optional(),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, code: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError(code, 'Invalid request.', {
+    status: 400,
+    problems: problemsFromZod(result.error.issues),
+  });
+}
+
+function nextLink(req: Request, cursor: string): string {
+  const params = new URLSearchParams(req.query as Record<string, string>);
+  params.set('cursor', cursor);
+  return `<${req.baseUrl}${req.path}?${params.toString()}>; rel="next"`;
+}
+
+/**
+ * Delivery records and replays: `GET /deliveries`, `GET /deliveries/:id` (with attempts and the
+ * event), `POST /deliveries/:id/replay`, `POST /subscriptions/:id/replay`, and `GET /events/:key`.
+ */
+export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
+  const router = Router();
+  const body = jsonBody(deps.maxBodyBytes);
+
+  router.get('/deliveries', deps.guard, async (req, res) => {
+    const query = parse(listQuerySchema, req.query, 'invalid_query');
+    const page = await deps.deliveries.list({ ...query, subscriptionId: query.subscription });
+    if (page.nextCursor) res.setHeader('Link', nextLink(req, page.nextCursor));
+    res.json(page.items);
+  });
+
+  router.get('/deliveries/:id', deps.guard, async (req, res) => {
+    const record = await deps.deliveries.get(req.params.id as string);
+    if (!record) throw deliveryNotFound(req.params.id as string);
+    const [attempts, stored] = await Promise.all([
+      deps.deliveries.attempts(record.id),
+      deps.events.get(record.eventKey),
+    ]);
+    res.json({ ...record, attempts, event: stored?.event ?? null });
+  });
+
+  router.post('/deliveries/:id/replay', deps.guard, async (req, res) => {
+    res.status(202).json(await deps.replay.replayOne(req.params.id as string));
+  });
+
+  router.post('/subscriptions/:id/replay', deps.guard, ...body, async (req, res) => {
+    const query = parse(bulkReplaySchema, req.body, 'invalid_replay');
+    await deps.subscriptions.get(req.params.id as string);
+    res.status(202).json(await deps.replay.replayBulk(req.params.id as string as string, query));
+  });
+
+  router.get('/events/:key', deps.guard, async (req, res) => {
+    const stored = await deps.events.get(req.params.key as string);
+    if (!stored)
+      throw new AppError('event_not_found', `No stored event with key ${req.params.key as string}.`, {
+        status: 404,
+      });
+    res.json({ ...stored, deliveries: await deps.deliveries.forEvent(stored.key) });
+  });
+
+  return router;
+}

@@ -1,0 +1,62 @@
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { buildRequest, percentEncodeHeader, signRequest } from '../../../src/delivery';
+import type { CloudEvent } from '../../../src/events';
+import { aoStatusChangedEvent } from '../../fixtures/seed-events';
+
+const event = aoStatusChangedEvent({ subject: 'Café "ü" 100%', priority: 3 }) as CloudEvent;
+
+describe('buildRequest', () => {
+  it('structured mode sends the event as JSON with the CloudEvents content type', () => {
+    const message = buildRequest(event, 'structured');
+    expect(message.headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
+    const body = JSON.parse(message.body) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      data: event.data,
+      priority: 3,
+    });
+    expect(Date.parse(body.time as string)).toBe(Date.parse(event.time!));
+  });
+
+  it('binary mode percent-encodes header values and stringifies extensions', () => {
+    const message = buildRequest(event, 'binary');
+    expect(message.headers['ce-subject']).toBe('Caf%C3%A9%20%22%C3%BC%22%20100%25');
+    expect(message.headers['ce-priority']).toBe('3');
+    expect(message.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(message.body)).toEqual(event.data);
+    for (const value of Object.values(message.headers)) expect(value).toMatch(/^[\x21-\x7e ;=/+.-]*$/);
+  });
+
+  it('percentEncodeHeader leaves printable ASCII alone', () => {
+    expect(percentEncodeHeader('/tenants/1/orders/x?y=z')).toBe('/tenants/1/orders/x?y=z');
+  });
+});
+
+describe('signRequest', () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+  it('signs id.timestamp.body with HMAC-SHA256 of the decoded secret', () => {
+    const headers = signRequest('msg_1', '{"a":1}', [secret], new Date(1_700_000_000_500));
+    expect(headers['webhook-timestamp']).toBe('1700000000');
+    const expected = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+      .update('msg_1.1700000000.{"a":1}')
+      .digest('base64');
+    expect(headers['webhook-signature']).toBe(`v1,${expected}`);
+  });
+
+  it('carries one signature per secret during a rotation, each verifiable', () => {
+    const other = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
+    const now = new Date();
+    const body = '{"n":1}';
+    const headers = signRequest('msg_2', body, [other, secret], now);
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(new Webhook(secret).verify(body, headers)).toEqual({ n: 1 });
+    expect(new Webhook(other).verify(body, headers)).toEqual({ n: 1 });
+    expect(() =>
+      new Webhook('whsec_' + Buffer.alloc(32, 9).toString('base64')).verify(body, headers),
+    ).toThrow();
+  });
+});
