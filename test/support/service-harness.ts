@@ -1,0 +1,73 @@
+import pino from 'pino';
+import request from 'supertest';
+import { loadConfig } from '../../src/config';
+import { runService, type RunningService } from '../../src/runtime';
+import { eventually } from './eventually';
+import { TestRedis, uniquePrefix } from './test-redis';
+
+export const HARNESS_ADMIN_KEY = 'harness-admin-key-000000001';
+
+/** ce-relay running for real (ROLE=all) against a private Redis, driven over HTTP. */
+export class ServiceHarness {
+  private constructor(
+    readonly redis: TestRedis,
+    readonly service: RunningService,
+    readonly prefix: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<ServiceHarness> {
+    const redis = await TestRedis.start();
+    const prefix = uniquePrefix('service');
+    const config = loadConfig({
+      REDIS_URL: redis.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KEY_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      ADMIN_API_KEY: HARNESS_ADMIN_KEY,
+      SUBSCRIPTION_POLL_MS: '200',
+      ...env,
+    });
+    const service = await runService(config, pino({ level: 'silent' }));
+    const harness = new ServiceHarness(redis, service, prefix);
+    await eventually(
+      () => request(harness.base).get('/readyz'),
+      (res) => res.status === 200,
+    );
+    return harness;
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.service.port}`;
+  }
+
+  /** A management request with the admin key. */
+  admin(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string): request.Test {
+    return request(this.base)[method](path).set('authorization', `Bearer ${HARNESS_ADMIN_KEY}`);
+  }
+
+  /** Creates a subscription and waits until routing knows it. */
+  async subscribe(body: object): Promise<{ id: string; secret: string }> {
+    const res = await this.admin('post', '/subscriptions').send(body);
+    if (res.status !== 201)
+      throw new Error(`subscription refused: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return { id: res.body.id as string, secret: res.body.secret as string };
+  }
+
+  postEvent(event: object): request.Test {
+    return request(this.base)
+      .post('/events')
+      .set('content-type', 'application/cloudevents+json')
+      .send(JSON.stringify(event));
+  }
+
+  async deliveries(query: string): Promise<Record<string, unknown>[]> {
+    return (await this.admin('get', `/deliveries?${query}`)).body as Record<string, unknown>[];
+  }
+
+  async stop(): Promise<void> {
+    await this.service.close();
+    await this.redis.stop();
+  }
+}
