@@ -14,6 +14,8 @@ export interface BulkReplayQuery {
   readonly status: Exclude<DeliveryStatus, 'pending'>;
   readonly since?: number;
   readonly until?: number;
+  /** Only deliveries whose last change (e.g. their final failure) is at or after this time, in ms. */
+  readonly changedSince?: number;
 }
 
 export interface ReplayService {
@@ -69,7 +71,12 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
           cursor,
           limit: PAGE,
         });
-        matched.push(...page.items);
+        const changedSince = query.changedSince;
+        matched.push(
+          ...(changedSince === undefined
+            ? page.items
+            : page.items.filter((d) => Date.parse(d.updatedAt) >= changedSince)),
+        );
         cursor = page.nextCursor;
       } while (cursor);
       matched.sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime) || a.id.localeCompare(b.id));

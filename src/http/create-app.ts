@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
     createSubscriptionsRouter({
       service: subscriptions,
       maxBodyBytes,
-      replayFailed: (id, since) => replay.replayBulk(id, { status: 'failed', since }),
+      replayFailed: (id, since) => replay.replayBulk(id, { status: 'failed', changedSince: since }),
     }),
   );
   app.use(notFoundHandler);

@@ -6,7 +6,7 @@ import { jsonBody } from './json-body';
 export interface SubscriptionsRouterDeps {
   readonly service: SubscriptionService;
   readonly maxBodyBytes: number;
-  /** Replays a subscription's failed deliveries since a time (PATCH with `replayFailed: true`). */
+  /** Replays a subscription's deliveries that failed since a time (PATCH with `replayFailed: true`). */
   readonly replayFailed: (
     subscriptionId: string,
     since: number,

@@ -1,0 +1,151 @@
+import {
+  createDeliverProcessor,
+  createHttpSender,
+  createRedisDeliveryStore,
+  createRedisInflightLimiter,
+  createRedisSubscriptionHealth,
+} from '../../../src/delivery';
+import { createRedisEventRecordStore, eventKey, type CloudEvent } from '../../../src/events';
+import { createKeySpace } from '../../../src/queues';
+import type { Subscription } from '../../../src/subscriptions';
+import { eventually } from '../../support/eventually';
+import { LocalSink } from '../../support/local-sink';
+import { ServiceHarness } from '../../support/service-harness';
+import { TestRedis, uniquePrefix } from '../../support/test-redis';
+import { makeSubscription } from '../../fixtures/make-subscription';
+
+const DAY = 86_400_000;
+
+describe('auto-disable (fake clock)', () => {
+  let redis: TestRedis;
+  let sink: LocalSink;
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    sink = await LocalSink.start();
+    sink.respond = () => ({ status: 500 });
+  });
+  afterAll(async () => {
+    await sink.close();
+    await redis.stop();
+  });
+
+  it('disables a subscription whose attempts have all failed for 5 days, not sooner', async () => {
+    const keys = createKeySpace(uniquePrefix('autodisable'));
+    const client = redis.client();
+    let now = new Date('2026-11-01T00:00:00Z');
+    let subscription: Subscription = makeSubscription('flaky', {
+      sink: sink.url,
+      statusChangedAt: now.toISOString(),
+      delivery: {
+        mode: 'structured',
+        timeoutMs: 2000,
+        retrySchedule: [60, 60, 60, 60, 60, 60],
+        maxInFlight: 10,
+        retryOn4xx: false,
+        handshake: false,
+      },
+    });
+    const disabled: { reason: string; since: Date }[] = [];
+    const events = createRedisEventRecordStore({
+      redis: client,
+      recordKey: keys.eventRecord,
+      retentionSeconds: 3600,
+    });
+    const sender = createHttpSender({ userAgent: 'test' });
+    const process = createDeliverProcessor({
+      subscription: () => subscription,
+      events,
+      deliveries: createRedisDeliveryStore(client, keys.deliveries, { delivered: 3600, failed: 3600 }),
+      limiter: createRedisInflightLimiter(client, keys.inflight, () => now.getTime()),
+      send: sender,
+      health: createRedisSubscriptionHealth(client, keys.failingSince),
+      disableSubscription: async (_id, reason, since) => {
+        disabled.push({ reason, since });
+        subscription = { ...subscription, status: 'disabled', disabledReason: reason };
+      },
+      autoDisableAfterMs: 5 * DAY,
+      maxRetryAfterMs: 60_000,
+      busyDelayMs: 10,
+      pausedDelayMs: 10,
+      now: () => now,
+    });
+    const send = async (id: string) => {
+      const event = { specversion: '1.0', id, source: '/s', type: 't' } as CloudEvent;
+      const key = eventKey(event);
+      await events.save({ key, event, receivedAt: now.toISOString(), via: 'structured' });
+      return process({ eventKey: key, subscriptionId: 'flaky', round: 0 });
+    };
+
+    expect(await send('day-0')).toMatchObject({ kind: 'later' });
+    now = new Date(now.getTime() + 4 * DAY);
+    expect(await send('day-4')).toMatchObject({ kind: 'later' });
+    expect(disabled).toEqual([]);
+    now = new Date(now.getTime() + DAY + 1000);
+    await send('day-5');
+    expect(disabled).toHaveLength(1);
+    expect(disabled[0]!.since.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(disabled[0]!.reason).toMatch(/failed since 2026-11-01/);
+
+    // Disabled: the next delivery is not sent but recorded as failed, with the reason.
+    const before = sink.received.length;
+    expect(await send('after')).toEqual({ kind: 'done' });
+    expect(sink.received.length).toBe(before);
+    await sender.close();
+  });
+});
+
+describe('re-enabling a disabled subscription', () => {
+  let harness: ServiceHarness;
+  let sink: LocalSink;
+  beforeAll(async () => {
+    harness = await ServiceHarness.start({ AUTO_DISABLE_AFTER_SECONDS: '1' });
+    sink = await LocalSink.start();
+  });
+  afterAll(async () => {
+    await harness.stop();
+    await sink.close();
+  });
+
+  it('can replay what failed meanwhile (replayFailed: true)', async () => {
+    let up = false;
+    sink.respond = () => ({ status: up ? 204 : 503 });
+    const subscription = await harness.subscribe({
+      sink: sink.url,
+      types: ['reenable'],
+      delivery: { retrySchedule: [1] },
+    });
+    const post = (id: string) =>
+      harness.postEvent({ specversion: '1.0', id, source: '/s', type: 'reenable' });
+    await post('r-1');
+    await post('r-2');
+    const disabled = await eventually(
+      async () =>
+        (await harness.admin('get', `/subscriptions/${subscription.id}`)).body as {
+          status: string;
+          disabledReason?: string;
+        },
+      (s) => s.status === 'disabled',
+      8000,
+    );
+    expect(disabled.disabledReason).toMatch(/failed since/);
+    const failed = await eventually(
+      () => harness.deliveries(`subscription=${subscription.id}&status=failed`),
+      (list) => list.length === 2,
+      8000,
+    );
+    expect(failed).toHaveLength(2);
+
+    up = true;
+    const reenabled = await harness
+      .admin('patch', `/subscriptions/${subscription.id}`)
+      .send({ status: 'active', replayFailed: true });
+    expect(reenabled.status).toBe(200);
+    expect(reenabled.body).toMatchObject({ status: 'active', replay: { queued: 2, matched: 2 } });
+    expect(reenabled.body.disabledReason).toBeUndefined();
+    await eventually(
+      () => harness.deliveries(`subscription=${subscription.id}&status=delivered`),
+      (list) => list.length === 2,
+      8000,
+    );
+  });
+});
