@@ -21,8 +21,12 @@ export interface DeliverProcessorDeps {
   /** Failing this long without a success disables a subscription. */
   readonly autoDisableAfterMs: number;
   readonly maxRetryAfterMs: number;
-  /** Wait before trying again when the subscription is at its in-flight cap, or paused. */
-  readonly busyDelayMs: number;
+  /**
+   * Wait before trying again when the subscription is at its in-flight cap: about as long as
+   * its attempts take (a slot frees up then), within these bounds.
+   */
+  readonly busyDelayMs: { readonly min: number; readonly max: number };
+  /** Wait before looking again at a paused subscription. */
   readonly pausedDelayMs: number;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -50,6 +54,14 @@ export function createDeliverProcessor(
     kind: 'later',
     delayMs: Math.round(ms * (0.75 + random() * 0.5)),
   });
+  // Recent attempt duration per subscription (moving average), to pace jobs that find it at its cap.
+  const typicalMs = new Map<string, number>();
+  const noteDuration = (subscriptionId: string, ms: number) => {
+    const previous = typicalMs.get(subscriptionId);
+    typicalMs.set(subscriptionId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+  };
+  const busyDelay = (subscriptionId: string) =>
+    Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, typicalMs.get(subscriptionId) ?? 0));
 
   const finishWithoutSending = async (record: DeliveryRecord, reason: string) => {
     const at = now().toISOString();
@@ -106,6 +118,7 @@ export function createDeliverProcessor(
       body: message.body,
       timeoutMs: subscription.delivery.timeoutMs,
     });
+    noteDuration(subscription.id, result.durationMs);
     const outcome = classifyResponse(result, {
       retryOn4xx: subscription.delivery.retryOn4xx,
       maxRetryAfterMs: deps.maxRetryAfterMs,
@@ -168,7 +181,7 @@ export function createDeliverProcessor(
     if (subscription.status === 'paused') return later(deps.pausedDelayMs);
     const leaseMs = subscription.delivery.timeoutMs + 5_000;
     if (!(await deps.limiter.acquire(subscription.id, id, subscription.delivery.maxInFlight, leaseMs))) {
-      return later(deps.busyDelayMs);
+      return later(busyDelay(subscription.id));
     }
     try {
       return await attempt(record, subscription);

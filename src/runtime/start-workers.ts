@@ -95,7 +95,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       },
       autoDisableAfterMs: config.AUTO_DISABLE_AFTER_SECONDS * 1000,
       maxRetryAfterMs: config.MAX_RETRY_AFTER_SECONDS * 1000,
-      busyDelayMs: 1_000,
+      busyDelayMs: { min: 20, max: 2_000 },
       pausedDelayMs: 30_000,
     }),
     onError,

@@ -65,7 +65,7 @@ describe('auto-disable (fake clock)', () => {
       },
       autoDisableAfterMs: 5 * DAY,
       maxRetryAfterMs: 60_000,
-      busyDelayMs: 10,
+      busyDelayMs: { min: 10, max: 10 },
       pausedDelayMs: 10,
       now: () => now,
     });
