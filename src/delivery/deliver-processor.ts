@@ -132,7 +132,7 @@ export function createDeliverProcessor(
     const final = outcome.kind !== 'retry' || delayMs === undefined;
     const status = outcome.kind === 'delivered' ? 'delivered' : final ? 'failed' : 'pending';
     const at = now();
-    const nextAttemptAt = final ? undefined : new Date(at.getTime() + delayMs!).toISOString();
+    const nextAttemptAt = final ? undefined : new Date(at.getTime() + delayMs).toISOString();
     const error = outcome.kind === 'delivered' ? undefined : reasonOf(outcome, final);
     await deps.deliveries.recordAttempt(
       record.id,
@@ -149,7 +149,7 @@ export function createDeliverProcessor(
       { status, attemptCount, updatedAt: at.toISOString(), nextAttemptAt, lastError: error },
     );
     await updateHealth(subscription, outcome, at);
-    return final ? done : { kind: 'later', delayMs: delayMs! };
+    return final ? done : { kind: 'later', delayMs: delayMs };
   };
 
   const updateHealth = async (subscription: Subscription, outcome: AttemptOutcome, at: Date) => {

@@ -83,7 +83,7 @@ export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
   router.post('/subscriptions/:id/replay', deps.guard, ...body, async (req, res) => {
     const query = parse(bulkReplaySchema, req.body, 'invalid_replay');
     await deps.subscriptions.get(req.params.id as string);
-    res.status(202).json(await deps.replay.replayBulk(req.params.id as string as string, query));
+    res.status(202).json(await deps.replay.replayBulk(req.params.id as string, query));
   });
 
   router.get('/events/:key', deps.guard, async (req, res) => {
