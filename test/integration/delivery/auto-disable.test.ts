@@ -109,10 +109,11 @@ describe('re-enabling a disabled subscription', () => {
   it('can replay what failed meanwhile (replayFailed: true)', async () => {
     let up = false;
     sink.respond = () => ({ status: up ? 204 : 503 });
+    // The retry comes at least 1.6 s (2 s less 20 % jitter) after the first failure: past the 1 s streak.
     const subscription = await harness.subscribe({
       sink: sink.url,
       types: ['reenable'],
-      delivery: { retrySchedule: [1] },
+      delivery: { retrySchedule: [2] },
     });
     const post = (id: string) =>
       harness.postEvent({ specversion: '1.0', id, source: '/s', type: 'reenable' });
