@@ -1,3 +1,5 @@
+import { isValidDateTime, readDateTimeFields } from './date-time-fields';
+
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
 const HALF_DAY_MS = 12 * 3600 * 1000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -52,25 +54,10 @@ function formatOffset(minutes: number): string {
 export function localToRfc3339(local: string, timeZone: string): string | undefined {
   const m = LOCAL.exec(local);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const fields = readDateTimeFields(m);
+  if (!isValidDateTime(fields, { leapSecond: false })) return undefined;
+  const { year, month, day, hour, minute, second } = fields;
   const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(wallAsUtc);
-  if (
-    check.getUTCMonth() !== month - 1 ||
-    check.getUTCDate() !== day ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
-    return undefined;
-  }
   const before = offsetMinutes(timeZone, wallAsUtc - HALF_DAY_MS);
   const after = offsetMinutes(timeZone, wallAsUtc + HALF_DAY_MS);
   const valid = [before, after]

@@ -1,67 +1,47 @@
-import pino from 'pino';
 import request from 'supertest';
-import { loadConfig } from '../../../src/config';
 import { eventKey, type CloudEvent } from '../../../src/events';
-import { createBullmqDeliveryQueue, createKeySpace } from '../../../src/queues';
+import { createBullmqDeliveryQueue, createKeySpace, type KeySpace } from '../../../src/queues';
 import { createEventRouter, createSubscriptionCache, type SubscriptionCache } from '../../../src/routing';
-import { runService, type RunningService } from '../../../src/runtime';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions';
 import { makeSubscription } from '../../fixtures/make-subscription';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
-import { TestRedis, uniquePrefix } from '../../support/test-redis';
+import { ServiceHarness } from '../../support/service-harness';
+import type { TestRedis } from '../../support/test-redis';
 import { aoStatusChangedEvent, interventionSeed } from '../../fixtures/seed-events';
 
-const ADMIN_KEY = 'routing-test-admin-key-0001';
-const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-
+let harness: ServiceHarness;
 let redis: TestRedis;
-let service: RunningService;
 let base: string;
+let keys: KeySpace;
 let sink: LocalSink;
 let sinkUrl: string;
-const prefix = uniquePrefix('routing');
-const keys = createKeySpace(prefix);
 
 /** `<eventKey> <subscriptionId>` of every delivery record, sorted. */
 async function deliveryPairs(): Promise<string[]> {
-  const res = await request(base).get('/deliveries?limit=200').set(auth);
+  const res = await harness.admin('get', '/deliveries?limit=200');
   return (res.body as { eventKey: string; subscriptionId: string }[])
     .map((d) => `${d.eventKey} ${d.subscriptionId}`)
     .sort();
 }
 
 const createSubscription = async (body: object): Promise<string> => {
-  const res = await request(base).post('/subscriptions').set(auth).send(body);
+  const res = await harness.admin('post', '/subscriptions').send(body);
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  harness = await ServiceHarness.start();
+  ({ redis, base } = harness);
+  keys = createKeySpace(harness.prefix);
   sink = await LocalSink.start();
   sinkUrl = sink.url;
-  const config = loadConfig({
-    REDIS_URL: redis.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    KEY_PREFIX: prefix,
-    LOG_LEVEL: 'silent',
-    ADMIN_API_KEY: ADMIN_KEY,
-    SUBSCRIPTION_POLL_MS: '200',
-  });
-  service = await runService(config, pino({ level: 'silent' }));
-  base = `http://127.0.0.1:${service.port}`;
-  await eventually(
-    () => request(base).get('/readyz'),
-    (res) => res.status === 200,
-  );
 });
 
 afterAll(async () => {
-  await service.close();
+  await harness.stop();
   await sink.close();
-  await redis.stop();
 });
 
 describe('routing the seed events', () => {
@@ -137,7 +117,7 @@ describe('subscription changes', () => {
   it('reach another worker process within a second', async () => {
     const id = await createSubscription({ sink: sinkUrl, types: ['probe.changed'], status: 'paused' });
     const started = Date.now();
-    await request(base).patch(`/subscriptions/${id}`).set(auth).send({ status: 'active' });
+    await harness.admin('patch', `/subscriptions/${id}`).send({ status: 'active' });
     const matched = await eventually(
       async () => cache.index.match(probe('probe.changed')),
       (ids) => ids.includes(id),
@@ -146,7 +126,7 @@ describe('subscription changes', () => {
     expect(matched).toContain(id);
     expect(Date.now() - started).toBeLessThan(1000);
 
-    await request(base).delete(`/subscriptions/${id}`).set(auth);
+    await harness.admin('delete', `/subscriptions/${id}`);
     const after = await eventually(
       async () => cache.index.match(probe('probe.changed')),
       (ids) => !ids.includes(id),

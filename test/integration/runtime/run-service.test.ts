@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
-import { loadConfig } from '../../../src/config';
 import { createKeySpace } from '../../../src/queues';
-import { freePort, NoRedisError, resolveRedis, runService, type RunningService } from '../../../src/runtime';
+import { freePort, NoRedisError, resolveRedis } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
-import { TestRedis, uniquePrefix } from '../../support/test-redis';
+import { ServiceHarness } from '../../support/service-harness';
+import { TestRedis } from '../../support/test-redis';
 import { aoStatusChangedEvent } from '../../fixtures/seed-events';
 import { eventKey } from '../../../src/events';
 
@@ -22,45 +22,29 @@ afterAll(async () => {
 });
 
 describe('runService (ROLE=all)', () => {
-  let service: RunningService;
-  const prefix = uniquePrefix('service');
+  let harness: ServiceHarness;
 
   beforeAll(async () => {
-    const config = loadConfig({
-      REDIS_URL: redis.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      KEY_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-    });
-    service = await runService(config, silent);
+    harness = await ServiceHarness.start();
   });
   afterAll(async () => {
-    await service.close();
+    await harness.stop();
   });
 
   it('is ready, and the worker stores each accepted event as a record', async () => {
-    const base = `http://127.0.0.1:${service.port}`;
-    const ready = await eventually(
-      () => request(base).get('/readyz'),
-      (res) => res.status === 200,
-    );
+    const ready = await request(harness.base).get('/readyz');
     expect(ready.body).toEqual({
       status: 'ready',
       checks: { redis: true, 'worker:ingest': true, 'worker:deliver': true },
     });
 
     const event = aoStatusChangedEvent();
-    const res = await request(base)
-      .post('/events')
-      .set('content-type', 'application/cloudevents+json')
-      .send(JSON.stringify(event));
-    expect(res.status).toBe(202);
+    expect((await harness.postEvent(event)).status).toBe(202);
 
-    const recordKey = createKeySpace(prefix).eventRecord(
+    const recordKey = createKeySpace(harness.prefix).eventRecord(
       eventKey({ source: String(event.source), id: String(event.id) }),
     );
-    const client = redis.client();
+    const client = harness.redis.client();
     const stored = await eventually(
       () => client.get(recordKey),
       (value) => value !== null,

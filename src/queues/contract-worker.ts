@@ -1,0 +1,46 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+
+export interface WorkerOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly onError?: (error: Error) => void;
+  readonly onFailed?: (jobId: string | undefined, error: Error) => void;
+  /** Start fetching jobs at once (default), or only on `worker.run()`. */
+  readonly autorun?: boolean;
+}
+
+/**
+ * A BullMQ worker whose jobs are checked against their versioned contract first: a job that
+ * breaks it fails at once (no retries), anything else reaches `handle` typed.
+ */
+export function createContractWorker<S extends z.ZodType>(
+  queueName: string,
+  schema: S,
+  options: WorkerOptions,
+  handle: (data: z.output<S>, job: Job, token: string | undefined) => Promise<void>,
+): Worker {
+  const worker = new Worker(
+    queueName,
+    async (job, token) => {
+      const parsed = schema.safeParse(job.data);
+      if (!parsed.success) {
+        throw new UnrecoverableError(
+          `${queueName} job ${job.id} breaks its contract: ${parsed.error.message}`,
+        );
+      }
+      await handle(parsed.data, job, token);
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      autorun: options.autorun ?? true,
+    },
+  );
+  worker.on('error', (error) => options.onError?.(error));
+  worker.on('failed', (job, error) => options.onFailed?.(job?.id, error));
+  return worker;
+}
