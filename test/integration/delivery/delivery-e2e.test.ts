@@ -89,6 +89,28 @@ describe('end to end', () => {
   });
 });
 
+describe('protocol settings', () => {
+  it('uses the method and adds the headers the subscription sets', async () => {
+    const sink = await newSink();
+    await harness.subscribe({
+      sink: sink.url,
+      types: ['probe.settings'],
+      protocolsettings: { method: 'PUT', headers: { 'x-api-key': 'k-123', 'x-tenant': 'acme' } },
+    });
+    await harness.postEvent({
+      specversion: '1.0',
+      id: 'settings-1',
+      source: '/probe',
+      type: 'probe.settings',
+    });
+    const [received] = await eventually(
+      () => sink.deliveries,
+      (list) => list.length === 1,
+    );
+    expect(received).toMatchObject({ method: 'PUT', headers: { 'x-api-key': 'k-123', 'x-tenant': 'acme' } });
+  });
+});
+
 describe('outcomes', () => {
   const probe = (id: string) => ({ specversion: '1.0', id, source: '/probe', type: `probe.${id}` });
 
