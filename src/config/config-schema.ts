@@ -102,6 +102,11 @@ export const configSchema = z.object({
     .min(1)
     .default('ce-relay')
     .describe('WebHook-Request-Origin sent in the webhook handshake to sinks.'),
+  RELAY_CONFIG: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Path of a JSON or YAML file declaring upstreams for enrichment; unset: no enrichment.'),
   SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('How long SIGTERM waits for in-flight work.'),
 });
 

@@ -1,0 +1,158 @@
+import { Agent, request } from 'undici';
+import type { UpstreamConfig } from '../config';
+import { parseRetryAfter } from '../delivery';
+import { createOAuth2TokenProvider, type TokenProvider } from './oauth2-token-provider';
+import type { UpstreamRateLimiter } from './upstream-rate-limiter';
+
+export type FetchOutcome =
+  { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly reason: string };
+
+export interface UpstreamClient {
+  readonly config: UpstreamConfig;
+  /** Fetches `url` (absolute, inside the upstream's base URL) as JSON. Never throws. */
+  fetch(url: string): Promise<FetchOutcome>;
+  close(): Promise<void>;
+}
+
+export interface UpstreamClientDeps {
+  readonly limiter: UpstreamRateLimiter;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** First backoff delay between retries (doubled each time). */
+  readonly backoffMs?: number;
+}
+
+/** True when `url` lies under `baseUrl` (same origin, path below the base path). */
+export function isInside(url: string, baseUrl: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const target = new URL(url);
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  return (
+    target.origin === base.origin &&
+    (target.pathname === base.pathname || target.pathname.startsWith(basePath))
+  );
+}
+
+/**
+ * One upstream API: its credentials (static, Basic, or OAuth2 client credentials with a shared
+ * cached token, renewed once on a 401), its shared rate limit and 429 pause, retries with backoff
+ * on 5xx, timeouts and 429, identical concurrent fetches coalesced, and a short cache.
+ * A URL outside the base URL is never fetched with these credentials.
+ */
+export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClientDeps): UpstreamClient {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const backoffMs = deps.backoffMs ?? 250;
+  const dispatcher = new Agent({ connections: 16 });
+  const auth = config.auth;
+  const tokens: TokenProvider | undefined =
+    auth.kind === 'oauth2-client-credentials'
+      ? createOAuth2TokenProvider(auth, { dispatcher, timeoutMs: config.timeoutMs, now })
+      : undefined;
+  const inFlight = new Map<string, Promise<FetchOutcome>>();
+  const cache = new Map<string, { expiresAt: number; outcome: FetchOutcome }>();
+
+  const authorization = async (): Promise<string | undefined> => {
+    if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
+    if (auth.kind === 'basic')
+      return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    if (tokens) return `Bearer ${await tokens.get()}`;
+    return undefined;
+  };
+
+  const waitForSlot = async () => {
+    for (;;) {
+      const wait = await deps.limiter.reserve(config.name, config.rateLimit);
+      if (wait === 0) return;
+      await sleep(Math.min(wait, 5_000));
+    }
+  };
+
+  const attempt = async (
+    url: string,
+  ): Promise<{ status: number; body?: unknown; retryAfter?: string; token?: string } | { error: string }> => {
+    await waitForSlot();
+    let header: string | undefined;
+    try {
+      header = await authorization();
+    } catch (error) {
+      return { error: `no access token (${(error as Error).message})` };
+    }
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        headers: { accept: 'application/json', ...(header ? { authorization: header } : {}) },
+        dispatcher,
+        signal: AbortSignal.timeout(config.timeoutMs),
+      });
+      const retryAfter = response.headers['retry-after'];
+      const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        await response.body.dump();
+        return {
+          status: response.statusCode,
+          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+          token,
+        };
+      }
+      return { status: response.statusCode, body: await response.body.json() };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+
+  const fetchWithRetries = async (url: string): Promise<FetchOutcome> => {
+    let renewedToken = false;
+    let last = 'not attempted';
+    for (let tries = 0; tries <= config.retries;) {
+      const result = await attempt(url);
+      if ('error' in result) {
+        last = result.error;
+      } else if (result.status >= 200 && result.status < 300) {
+        return { ok: true, body: result.body };
+      } else if (result.status === 401 && tokens && result.token && !renewedToken) {
+        tokens.invalidate(result.token);
+        renewedToken = true;
+        continue; // a fresh token, once, does not count as a retry
+      } else if (result.status === 429) {
+        const waitMs = parseRetryAfter(result.retryAfter, now()) ?? backoffMs * 2 ** tries;
+        await deps.limiter.pause(config.name, waitMs);
+        last = `${url} answered 429`;
+      } else if (result.status >= 500 || result.status === 408) {
+        last = `${url} answered ${result.status}`;
+      } else {
+        return { ok: false, reason: `${url} answered ${result.status}` };
+      }
+      tries++;
+      if (tries <= config.retries) await sleep(backoffMs * 2 ** (tries - 1));
+    }
+    return { ok: false, reason: `${last}; ${config.retries} retries used up` };
+  };
+
+  return {
+    config,
+    async fetch(url) {
+      if (!isInside(url, config.baseUrl)) {
+        return {
+          ok: false,
+          reason: `${url} is outside ${config.baseUrl}: not fetched with ${config.name}'s credentials`,
+        };
+      }
+      const cached = cache.get(url);
+      if (cached && cached.expiresAt > now()) return cached.outcome;
+      let pending = inFlight.get(url);
+      if (!pending) {
+        pending = fetchWithRetries(url).then((outcome) => {
+          inFlight.delete(url);
+          if (outcome.ok && config.cacheSeconds > 0)
+            cache.set(url, { expiresAt: now() + config.cacheSeconds * 1000, outcome });
+          return outcome;
+        });
+        inFlight.set(url, pending);
+      }
+      return pending;
+    },
+    close: () => dispatcher.close(),
+  };
+}

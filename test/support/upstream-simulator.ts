@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SimulatedAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * A small upstream API on 127.0.0.1: an OAuth2 token endpoint (`POST /oauth/token`) and JSON
+ * resources registered by path. Counts every request; `script` can override answers per path.
+ */
+export class UpstreamSimulator {
+  readonly resources = new Map<string, unknown>();
+  readonly requests: { path: string; at: number; authorization?: string }[] = [];
+  tokenRequests = 0;
+  validTokens = new Set<string>();
+  tokenLifetimeSeconds = 300;
+  requireToken = true;
+  /** Answers to use, in order, for a path before its normal answer. */
+  readonly script = new Map<string, SimulatedAnswer[]>();
+  private readonly server: Server;
+
+  private constructor() {
+    this.server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const send = (answer: SimulatedAnswer) => {
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      };
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'POST' && path === '/oauth/token') {
+          this.tokenRequests++;
+          const token = `token-${this.tokenRequests}`;
+          this.validTokens.add(token);
+          send({
+            status: 200,
+            body: { access_token: token, token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds },
+          });
+          return;
+        }
+        this.requests.push({ path, at: Date.now(), authorization: req.headers.authorization });
+        const scripted = this.script.get(path)?.shift();
+        if (scripted) return send(scripted);
+        const token = req.headers.authorization?.replace(/^Bearer /, '');
+        if (this.requireToken && (!token || !this.validTokens.has(token)))
+          return send({ status: 401, body: { error: 'invalid_token' } });
+        const resource = this.resources.get(path);
+        send(
+          resource === undefined
+            ? { status: 404, body: { error: 'not found' } }
+            : { status: 200, body: resource },
+        );
+      });
+    });
+  }
+
+  static async start(): Promise<UpstreamSimulator> {
+    const simulator = new UpstreamSimulator();
+    await new Promise<void>((resolve) => simulator.server.listen(0, '127.0.0.1', resolve));
+    return simulator;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  requestsTo(path: string): number {
+    return this.requests.filter((r) => r.path === path).length;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
