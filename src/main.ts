@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, loadRelayConfig, type Config, type RelayConfig } from './config';
 import { createLogger } from './logging';
 import { installShutdown, NoRedisError, RedisServerMissingError, runService } from './runtime';
 
@@ -8,8 +8,10 @@ import { installShutdown, NoRedisError, RedisServerMissingError, runService } fr
  */
 export async function main(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Promise<void> {
   let config: Config;
+  let relay: RelayConfig;
   try {
     config = { ...loadConfig(env), ...overrides };
+    relay = loadRelayConfig(config.RELAY_CONFIG);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`ce-relay: ${error.message}\n`);
@@ -17,7 +19,7 @@ export async function main(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   }
   const logger = createLogger(config.LOG_LEVEL);
   try {
-    const service = await runService(config, logger);
+    const service = await runService(config, logger, relay);
     installShutdown(() => service.close(), config.SHUTDOWN_GRACE_MS, logger);
   } catch (error) {
     if (error instanceof NoRedisError || error instanceof RedisServerMissingError) {

@@ -104,7 +104,8 @@ export function createDeliverProcessor(
     const stored = await deps.events.get(record.eventKey);
     if (!stored) return finishWithoutSending(record, 'the event record has expired');
     const started = now();
-    const message = buildRequest(stored.event, subscription.delivery.mode);
+    const event = subscription.delivery.enrich === false ? stored.event : (stored.enriched ?? stored.event);
+    const message = buildRequest(event, subscription.delivery.mode);
     const signature = signRequest(
       `msg_${record.id}`,
       message.body,

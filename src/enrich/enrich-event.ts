@@ -1,10 +1,5 @@
-import type { CloudEvent } from '../events';
+import type { CloudEvent, EnrichmentFailure } from '../events';
 import type { UpstreamClient } from './upstream-client';
-
-export interface EnrichmentFailure {
-  readonly reference: string;
-  readonly reason: string;
-}
 
 export interface EnrichResult {
   /** The event with `data.resources` filled in; the input itself when nothing applied. */
@@ -90,6 +85,6 @@ export function createEnricher(clients: readonly UpstreamClient[]): Enricher {
       data: { ...data, resources },
       ...(failures.length > 0 ? { enrichment: 'partial' } : {}),
     };
-    return { event: enriched as CloudEvent, failures, fetched };
+    return { event: enriched, failures, fetched };
   };
 }

@@ -11,4 +11,4 @@ export {
   type FetchOutcome,
   type UpstreamClientDeps,
 } from './upstream-client';
-export { createEnricher, type Enricher, type EnrichResult, type EnrichmentFailure } from './enrich-event';
+export { createEnricher, type Enricher, type EnrichResult } from './enrich-event';

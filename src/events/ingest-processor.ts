@@ -1,5 +1,5 @@
 import type { CloudEvent } from './cloud-event';
-import type { EventRecordStore } from './event-record-store';
+import type { EnrichmentFailure, EventRecordStore } from './event-record-store';
 
 /** The fields of an ingest job the processor needs (the queue validates the full contract). */
 export interface IngestWork {
@@ -11,17 +11,35 @@ export interface IngestWork {
 
 export interface IngestProcessorDeps {
   readonly store: EventRecordStore;
+  /** Resolves what the event points to; absent when no upstream is configured. */
+  readonly enrich?: (
+    event: CloudEvent,
+  ) => Promise<{ event: CloudEvent; failures: readonly EnrichmentFailure[] }>;
+  /** Told when an event goes on without some of its resources. */
+  readonly onPartial?: (key: string, failures: readonly EnrichmentFailure[]) => void;
   /** The next stage: routes the stored event to its subscriptions. */
   readonly route: (record: { readonly key: string; readonly event: CloudEvent }) => Promise<unknown>;
 }
 
 /**
- * The stage behind the ingest queue: stores the event record that every later stage reads by
- * key, then routes it. Both steps are idempotent, so a retried job does no harm.
+ * The stage behind the ingest queue: enriches the event, stores the record (the event as it
+ * arrived and enriched) that every later stage reads by key, then routes the enriched event.
+ * Each step is idempotent, so a retried job does no harm.
  */
 export function createIngestProcessor(deps: IngestProcessorDeps): (work: IngestWork) => Promise<void> {
   return async (work) => {
-    await deps.store.save({ key: work.key, event: work.event, receivedAt: work.receivedAt, via: work.via });
-    await deps.route({ key: work.key, event: work.event });
+    const enrichment = deps.enrich ? await deps.enrich(work.event) : undefined;
+    const enriched = enrichment && enrichment.event !== work.event ? enrichment.event : undefined;
+    const failures = enrichment?.failures ?? [];
+    if (failures.length > 0) deps.onPartial?.(work.key, failures);
+    await deps.store.save({
+      key: work.key,
+      event: work.event,
+      ...(enriched ? { enriched } : {}),
+      ...(failures.length > 0 ? { enrichmentFailures: failures } : {}),
+      receivedAt: work.receivedAt,
+      via: work.via,
+    });
+    await deps.route({ key: work.key, event: enriched ?? work.event });
   };
 }

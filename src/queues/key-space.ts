@@ -16,6 +16,9 @@ export interface KeySpace {
   };
   /** `{cer}:inflight:<subscription>`: leased delivery slots. */
   readonly inflight: (subscriptionId: string) => string;
+  /** `{cer}:upstream-window:<name>` and `-pause:<name>`: an upstream's shared rate limit. */
+  readonly upstreamWindow: (name: string) => string;
+  readonly upstreamPause: (name: string) => string;
   /** `{cer}:failing-since:<subscription>`: start of a streak of failed attempts. */
   readonly failingSince: (subscriptionId: string) => string;
   readonly subscriptions: {
@@ -40,6 +43,8 @@ export function createKeySpace(prefix: string): KeySpace {
     },
     inflight: (subscriptionId) => `${root}:inflight:${subscriptionId}`,
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
+    upstreamWindow: (name) => `${root}:upstream-window:${name}`,
+    upstreamPause: (name) => `${root}:upstream-pause:${name}`,
     subscriptions: {
       subscription: (id) => `${root}:sub:${id}`,
       list: `${root}:subs`,

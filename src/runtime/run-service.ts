@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config, RelayConfig } from '../config';
 import type { Logger } from '../logging';
 import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
 import { createReadinessCheck } from './readiness';
@@ -17,7 +17,11 @@ export interface RunningService {
 }
 
 /** Starts what `ROLE` asks for (API, workers, or both) against the resolved Redis. */
-export async function runService(config: Config, logger: Logger): Promise<RunningService> {
+export async function runService(
+  config: Config,
+  logger: Logger,
+  relay: RelayConfig = { upstreams: [] },
+): Promise<RunningService> {
   const redis = await resolveRedis({
     configuredUrl: config.REDIS_URL,
     embeddedDir: config.EMBEDDED_REDIS_DIR,
@@ -25,7 +29,7 @@ export async function runService(config: Config, logger: Logger): Promise<Runnin
   });
   const keys = createKeySpace(config.KEY_PREFIX);
   const workers =
-    config.ROLE === 'api' ? undefined : startWorkers({ config, redisUrl: redis.url, keys, logger });
+    config.ROLE === 'api' ? undefined : startWorkers({ config, relay, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
   health.on('error', () => undefined);
   const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });

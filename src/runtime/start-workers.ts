@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config, RelayConfig } from '../config';
 import {
   createDeliverProcessor,
   createHttpSender,
@@ -6,6 +6,7 @@ import {
   createRedisInflightLimiter,
   createRedisSubscriptionHealth,
 } from '../delivery';
+import { createEnricher, createRedisUpstreamRateLimiter, createUpstreamClient } from '../enrich';
 import { createIngestProcessor, createRedisEventRecordStore } from '../events';
 import { throttledWarn, type Logger } from '../logging';
 import {
@@ -27,6 +28,8 @@ export interface RunningWorkers {
 
 export interface StartWorkersDeps {
   readonly config: Config;
+  /** Upstreams for enrichment (`RELAY_CONFIG`); none means events go on as they arrived. */
+  readonly relay: RelayConfig;
   readonly redisUrl: string;
   readonly keys: KeySpace;
   readonly logger: Logger;
@@ -57,12 +60,21 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     recordKey: keys.eventRecord,
     retentionSeconds: config.EVENT_RETENTION_SECONDS,
   });
+  const limiter = createRedisUpstreamRateLimiter(commands, {
+    window: keys.upstreamWindow,
+    pause: keys.upstreamPause,
+  });
+  const upstreams = deps.relay.upstreams.map((upstream) => createUpstreamClient(upstream, { limiter }));
+  const enrich = upstreams.length > 0 ? createEnricher(upstreams) : undefined;
   const ingest = createIngestWorker({
     connection: ingestConnection,
     prefix: keys.bullPrefix,
     concurrency: config.INGEST_CONCURRENCY,
     process: createIngestProcessor({
       store: events,
+      enrich,
+      onPartial: (key, failures) =>
+        logger.warn({ eventKey: key, failures }, 'event goes on without some of its resources'),
       route: createEventRouter({ index: subscriptions.index, deliveries: deliveryQueue }),
     }),
     onError,
@@ -141,6 +153,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       await subscriptions.close();
       await deliveryQueue.close();
       await sender.close();
+      await Promise.all(upstreams.map((upstream) => upstream.close()));
       for (const connection of connections) connection.disconnect();
     },
   };

@@ -45,6 +45,7 @@ const deliveryPatch = z
     maxInFlight: z.int().min(1).max(1000),
     retryOn4xx: z.boolean(),
     handshake: z.boolean(),
+    enrich: z.boolean(),
   })
   .partial();
 
@@ -55,6 +56,7 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   maxInFlight: 10,
   retryOn4xx: false,
   handshake: false,
+  enrich: true,
 };
 
 const delivery = deliveryPatch.transform((given): DeliverySettings => ({ ...DEFAULT_DELIVERY, ...given }));

@@ -14,6 +14,8 @@ export interface DeliverySettings {
   readonly retryOn4xx: boolean;
   /** Run the CloudEvents webhook validation handshake against the sink on create. */
   readonly handshake: boolean;
+  /** Receive the enriched event (default) or the event as it arrived. */
+  readonly enrich: boolean;
 }
 
 export interface SigningSecret {

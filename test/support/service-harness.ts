@@ -1,6 +1,6 @@
 import pino from 'pino';
 import request from 'supertest';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type RelayConfig } from '../../src/config';
 import { runService, type RunningService } from '../../src/runtime';
 import { eventually } from './eventually';
 import { TestRedis, uniquePrefix } from './test-redis';
@@ -15,7 +15,7 @@ export class ServiceHarness {
     readonly prefix: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ServiceHarness> {
+  static async start(env: Record<string, string> = {}, relay?: RelayConfig): Promise<ServiceHarness> {
     const redis = await TestRedis.start();
     const prefix = uniquePrefix('service');
     const config = loadConfig({
@@ -28,7 +28,7 @@ export class ServiceHarness {
       SUBSCRIPTION_POLL_MS: '200',
       ...env,
     });
-    const service = await runService(config, pino({ level: 'silent' }));
+    const service = await runService(config, pino({ level: 'silent' }), relay);
     const harness = new ServiceHarness(redis, service, prefix);
     await eventually(
       () => request(harness.base).get('/readyz'),

@@ -7,7 +7,7 @@ import {
 } from '../../../src/delivery';
 import { createRedisEventRecordStore, eventKey, type CloudEvent } from '../../../src/events';
 import { createKeySpace } from '../../../src/queues';
-import type { Subscription } from '../../../src/subscriptions';
+import { DEFAULT_DELIVERY, type Subscription } from '../../../src/subscriptions';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
@@ -36,14 +36,7 @@ describe('auto-disable (fake clock)', () => {
     let subscription: Subscription = makeSubscription('flaky', {
       sink: sink.url,
       statusChangedAt: now.toISOString(),
-      delivery: {
-        mode: 'structured',
-        timeoutMs: 2000,
-        retrySchedule: [60, 60, 60, 60, 60, 60],
-        maxInFlight: 10,
-        retryOn4xx: false,
-        handshake: false,
-      },
+      delivery: { ...DEFAULT_DELIVERY, timeoutMs: 2000, retrySchedule: [60, 60, 60, 60, 60, 60] },
     });
     const disabled: { reason: string; since: Date }[] = [];
     const events = createRedisEventRecordStore({
