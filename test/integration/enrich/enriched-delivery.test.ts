@@ -2,7 +2,7 @@ import { parseRelayConfig } from '../../../src/config';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
-import { UpstreamSimulator } from '../../support/upstream-simulator';
+import { UpstreamApiSimulator as UpstreamSimulator } from '../../../examples/simulators/upstream-api';
 import { AO_ORDER_REFERENCE, aoStatusChangedEvent } from '../../fixtures/seed-events';
 
 let harness: ServiceHarness;

@@ -7,7 +7,7 @@ import {
 } from '../../../src/enrich';
 import type { CloudEvent } from '../../../src/events';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
-import { UpstreamSimulator } from '../../support/upstream-simulator';
+import { UpstreamApiSimulator as UpstreamSimulator } from '../../../examples/simulators/upstream-api';
 import {
   AO_ORDER_REFERENCE,
   aoStatusChangedEvent,
@@ -207,18 +207,9 @@ describe('enrichment from intent', () => {
       const enrich = createEnricher([client(intent)]);
       const [inside, outside] = adaptIntentPayload(
         [
-          intentWebhookItem({ ...interventionSeed[0] }, 'w-1'),
-          intentWebhookItem({ ...interventionSeed[1] }, 'w-2'),
-        ].map((item, i) => ({
-          ...item,
-          event: {
-            type: 'operations',
-            body: {
-              ...(item.event as { body: object }).body,
-              operation_url: i === 0 ? `${ao.url}/operations/op-1` : `${other.url}/operations/op-1`,
-            },
-          },
-        })),
+          intentWebhookItem({ ...interventionSeed[0] }, 'w-1', `${ao.url}/operations/op-1`),
+          intentWebhookItem({ ...interventionSeed[1] }, 'w-2', `${other.url}/operations/op-1`),
+        ],
         { timeZone: 'Europe/Paris' },
       );
       const good = await enrich(inside!);

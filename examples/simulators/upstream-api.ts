@@ -8,10 +8,10 @@ export interface SimulatedAnswer {
 }
 
 /**
- * A small upstream API on 127.0.0.1: an OAuth2 token endpoint (`POST /oauth/token`) and JSON
+ * A simulated upstream API (AO or intent) on 127.0.0.1, for the demo and the tests: an OAuth2 token endpoint (`POST /oauth/token`) and JSON
  * resources registered by path. Counts every request; `script` can override answers per path.
  */
-export class UpstreamSimulator {
+export class UpstreamApiSimulator {
   readonly resources = new Map<string, unknown>();
   readonly requests: { path: string; at: number; authorization?: string }[] = [];
   tokenRequests = 0;
@@ -57,8 +57,8 @@ export class UpstreamSimulator {
     });
   }
 
-  static async start(): Promise<UpstreamSimulator> {
-    const simulator = new UpstreamSimulator();
+  static async start(): Promise<UpstreamApiSimulator> {
+    const simulator = new UpstreamApiSimulator();
     await new Promise<void>((resolve) => simulator.server.listen(0, '127.0.0.1', resolve));
     return simulator;
   }
