@@ -26,6 +26,13 @@ end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)`;
 
+/**
+ * Added to the window: a request reserved at the start of one window may reach the upstream a
+ * little later than one reserved at the start of the next; the margin keeps the upstream's own
+ * count under the limit too.
+ */
+const JITTER_MARGIN_MS = 100;
+
 type Scripted = Redis & { ceReserveUpstream(k1: string, k2: string, ...argv: string[]): Promise<number> };
 
 /**
@@ -49,7 +56,7 @@ export function createRedisUpstreamRateLimiter(
         keys.window(upstream),
         keys.pause(upstream),
         String(now()),
-        String((limit?.perSeconds ?? 1) * 1000),
+        String((limit?.perSeconds ?? 1) * 1000 + JITTER_MARGIN_MS),
         String(limit?.requests ?? 0),
         member,
       );

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { parseRelayConfig, type UpstreamConfig } from '../../../src/config';
 import {
   createEnricher,
@@ -164,27 +166,42 @@ describe('enrichment from AO', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it('keeps two processes together under the shared rate limit', async () => {
+  it('keeps two worker processes together under the shared rate limit', async () => {
     for (let i = 0; i < 16; i++) ao.resources.set(order(`r${i}`), { i });
-    const prefix = uniquePrefix('shared-limit');
-    const config = upstream({
-      rateLimit: { requests: 5, perSeconds: 1 },
-      cacheSeconds: 0,
-      auth: { kind: 'none' },
-    });
     ao.requireToken = false;
+    const prefix = uniquePrefix('shared-limit');
+    const worker = (first: number) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            require.resolve('tsx/cli'),
+            path.join(__dirname, '../../support/rate-limited-fetcher.ts'),
+            redis.url,
+            prefix,
+            ao.url,
+            String(first),
+            '8',
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) =>
+          code === 0 ? resolve(out.trim()) : reject(new Error(`worker exited with ${code}`)),
+        );
+      });
     try {
-      const [one, two] = [client(config, prefix), client(config, prefix)];
-      await Promise.all(
-        Array.from({ length: 16 }, (_, i) => (i % 2 ? one : two).fetch(`${ao.url}${order(`r${i}`)}`)),
-      );
+      expect(await Promise.all([worker(0), worker(8)])).toEqual(['fetched 8', 'fetched 8']);
     } finally {
       ao.requireToken = true;
     }
     const times = ao.requests.map((r) => r.at).sort((a, b) => a - b);
     expect(times).toHaveLength(16);
+    // Never more than 5 requests in any one-second window, across both processes.
     for (let i = 5; i < times.length; i++) expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(990);
-  }, 15_000);
+  }, 30_000);
 });
 
 describe('enrichment from intent', () => {
