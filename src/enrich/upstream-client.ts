@@ -22,6 +22,8 @@ export interface UpstreamClientDeps {
   readonly backoffMs?: number;
 }
 
+const MAX_CACHED = 10_000;
+
 /** True when `url` lies under `baseUrl` (same origin, path below the base path). */
 export function isInside(url: string, baseUrl: string): boolean {
   if (!URL.canParse(url)) return false;
@@ -52,6 +54,16 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
       : undefined;
   const inFlight = new Map<string, Promise<FetchOutcome>>();
   const cache = new Map<string, { expiresAt: number; outcome: FetchOutcome }>();
+
+  const remember = (url: string, outcome: FetchOutcome) => {
+    if (cache.size >= MAX_CACHED) {
+      const at = now();
+      for (const [key, entry] of cache) if (entry.expiresAt <= at) cache.delete(key);
+      // Still full of live entries: drop the oldest (a Map keeps insertion order).
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(url, { expiresAt: now() + config.cacheSeconds * 1000, outcome });
+  };
 
   const authorization = async (): Promise<string | undefined> => {
     if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
@@ -145,8 +157,7 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
       if (!pending) {
         pending = fetchWithRetries(url).then((outcome) => {
           inFlight.delete(url);
-          if (outcome.ok && config.cacheSeconds > 0)
-            cache.set(url, { expiresAt: now() + config.cacheSeconds * 1000, outcome });
+          if (outcome.ok && config.cacheSeconds > 0) remember(url, outcome);
           return outcome;
         });
         inFlight.set(url, pending);
