@@ -101,6 +101,7 @@ async function main(): Promise<number> {
       REDIS_URL: redis.url,
       PORT: '0',
       HOST: '127.0.0.1',
+      ALLOW_SINK_CIDRS: '127.0.0.0/8',
       LOG_LEVEL: 'error',
       ADMIN_API_KEY: ADMIN_KEY,
       SUBSCRIPTION_POLL_MS: '200',

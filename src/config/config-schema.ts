@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const commaList = z
@@ -11,6 +12,15 @@ const commaList = z
   );
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+function isCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -107,6 +117,11 @@ export const configSchema = z.object({
     .min(1)
     .optional()
     .describe('Path of a JSON or YAML file declaring upstreams for enrichment; unset: no enrichment.'),
+  ALLOW_SINK_CIDRS: commaList
+    .pipe(z.array(z.string().refine(isCidr, 'must be a CIDR such as 127.0.0.0/8 or fd00::/8')))
+    .describe(
+      'Non-public address ranges that sinks, handshakes and upstreams may still reach (e.g. 127.0.0.0/8 for local tests).',
+    ),
   SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('How long SIGTERM waits for in-flight work.'),
 });
 

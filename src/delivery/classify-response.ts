@@ -22,7 +22,10 @@ export interface ClassifyPolicy {
  * 3xx (redirects are not followed) and other 4xx give up unless `retryOn4xx`.
  */
 export function classifyResponse(result: SendResult, policy: ClassifyPolicy): AttemptOutcome {
-  if (result.kind === 'error') return { kind: 'retry', reason: `${result.errorClass}: ${result.message}` };
+  if (result.kind === 'error') {
+    const reason = `${result.errorClass}: ${result.message}`;
+    return result.errorClass === 'blocked' ? { kind: 'give_up', reason } : { kind: 'retry', reason };
+  }
   const { status } = result;
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 410)

@@ -1,4 +1,5 @@
 import { Agent, errors, request } from 'undici';
+import { literalRefused, type AddressPolicy } from '../security';
 import type { SendResult } from './send-result';
 
 export interface OutgoingRequest {
@@ -30,6 +31,7 @@ function errorClass(error: unknown): Extract<SendResult, { kind: 'error' }>['err
   if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError)
     return 'timeout';
   if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError') return 'timeout';
+  if (code === 'EADDRNOTALLOWED') return 'blocked';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code.startsWith('ERR_TLS') || code.includes('CERT')) return 'tls';
   if (
@@ -47,10 +49,18 @@ function errorClass(error: unknown): Extract<SendResult, { kind: 'error' }>['err
 export function createHttpSender(options: {
   connectionsPerOrigin?: number;
   userAgent: string;
+  /** Refuses non-public destinations, checked at connect time (DNS rebinding cannot slip past). */
+  policy: AddressPolicy;
 }): HttpSender & { close(): Promise<void> } {
-  const agent = new Agent({ connections: options.connectionsPerOrigin ?? 64, keepAliveTimeout: 30_000 });
+  const agent = new Agent({
+    connections: options.connectionsPerOrigin ?? 64,
+    keepAliveTimeout: 30_000,
+    connect: { lookup: options.policy.lookup },
+  });
   const send: HttpSender = async (req) => {
     const started = performance.now();
+    const refused = literalRefused(req.url, options.policy);
+    if (refused) return { kind: 'error', errorClass: 'blocked', message: refused, durationMs: 0 };
     try {
       const response = await request(req.url, {
         method: req.method as 'POST',

@@ -11,8 +11,8 @@ export type SendResult =
     }
   | {
       readonly kind: 'error';
-      /** Stable class of failure: `timeout`, `connection`, `dns`, `tls`, `other`. */
-      readonly errorClass: 'timeout' | 'connection' | 'dns' | 'tls' | 'other';
+      /** Stable class of failure: `timeout`, `connection`, `dns`, `tls`, `blocked` (not a public address), `other`. */
+      readonly errorClass: 'timeout' | 'connection' | 'dns' | 'tls' | 'blocked' | 'other';
       readonly message: string;
       readonly durationMs: number;
     };

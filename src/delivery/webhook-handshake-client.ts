@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { AppError } from '../errors';
+import type { AddressPolicy } from '../security';
 import type { Subscription } from '../subscriptions';
 
 /**
@@ -8,8 +9,12 @@ import type { Subscription } from '../subscriptions';
  * with `WebHook-Allowed-Origin` set to our origin or `*`. Otherwise the subscription is refused.
  * @see ../shared/specs/cloudevents/http-webhook-v1.0.2.md section 4
  */
-export function createWebhookHandshake(options: { origin: string; timeoutMs: number }) {
-  const agent = new Agent({ connections: 4 });
+export function createWebhookHandshake(options: {
+  origin: string;
+  timeoutMs: number;
+  policy: AddressPolicy;
+}) {
+  const agent = new Agent({ connections: 4, connect: { lookup: options.policy.lookup } });
   const refuse = (detail: string) =>
     new AppError('handshake_failed', `The sink refused the webhook handshake: ${detail}`, {
       status: 400,

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { UpstreamConfig } from '../config';
+import { literalRefused, type AddressPolicy } from '../security';
 import { parseRetryAfter } from '../delivery';
 import { createOAuth2TokenProvider, type TokenProvider } from './oauth2-token-provider';
 import type { UpstreamRateLimiter } from './upstream-rate-limiter';
@@ -16,6 +17,8 @@ export interface UpstreamClient {
 
 export interface UpstreamClientDeps {
   readonly limiter: UpstreamRateLimiter;
+  /** Refuses non-public upstream addresses, at connect time too. */
+  readonly policy: AddressPolicy;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** First backoff delay between retries (doubled each time). */
@@ -46,7 +49,7 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const backoffMs = deps.backoffMs ?? 250;
-  const dispatcher = new Agent({ connections: 16 });
+  const dispatcher = new Agent({ connections: 16, connect: { lookup: deps.policy.lookup } });
   const auth = config.auth;
   const tokens: TokenProvider | undefined =
     auth.kind === 'oauth2-client-credentials'
@@ -145,6 +148,8 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
   return {
     config,
     async fetch(url) {
+      const refused = literalRefused(url, deps.policy);
+      if (refused) return { ok: false, reason: `${url} refused: ${refused}` };
       if (!isInside(url, config.baseUrl)) {
         return {
           ok: false,

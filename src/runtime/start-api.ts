@@ -12,7 +12,7 @@ import {
   waitForReady,
   type KeySpace,
 } from '../queues';
-import { createAdminAuthenticator, createSenderAuthenticator } from '../security';
+import { createAddressPolicy, createAdminAuthenticator, createSenderAuthenticator } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
 import { loadOpenApiDocument } from './load-openapi';
 
@@ -55,10 +55,12 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   if (!config.ADMIN_API_KEY) {
     logger.warn('ADMIN_API_KEY is not set: the management API (/subscriptions) is off and answers 503');
   }
+  const policy = createAddressPolicy(config.ALLOW_SINK_CIDRS);
   const subscriptions = createSubscriptionService({
     store: createRedisSubscriptionStore(connection, deps.keys.subscriptions),
     secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
-    handshake: createWebhookHandshake({ origin: config.WEBHOOK_REQUEST_ORIGIN, timeoutMs: 10_000 }),
+    handshake: createWebhookHandshake({ origin: config.WEBHOOK_REQUEST_ORIGIN, timeoutMs: 10_000, policy }),
+    checkSink: (url) => policy.check(url),
   });
   const deliveries = createRedisDeliveryStore(connection, deps.keys.deliveries, {
     delivered: config.DELIVERED_RETENTION_SECONDS,

@@ -17,6 +17,7 @@ import {
   type KeySpace,
 } from '../queues';
 import { createEventRouter, createSubscriptionCache } from '../routing';
+import { createAddressPolicy } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
 import { packageVersion } from './package-info';
 
@@ -64,7 +65,10 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     window: keys.upstreamWindow,
     pause: keys.upstreamPause,
   });
-  const upstreams = deps.relay.upstreams.map((upstream) => createUpstreamClient(upstream, { limiter }));
+  const policy = createAddressPolicy(config.ALLOW_SINK_CIDRS);
+  const upstreams = deps.relay.upstreams.map((upstream) =>
+    createUpstreamClient(upstream, { limiter, policy }),
+  );
   const enrich = upstreams.length > 0 ? createEnricher(upstreams) : undefined;
   const ingest = createIngestWorker({
     connection: ingestConnection,
@@ -82,7 +86,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     autorun: false,
   });
 
-  const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}` });
+  const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}`, policy });
   const subscriptionService = createSubscriptionService({
     store: subscriptionStore,
     secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,

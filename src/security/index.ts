@@ -5,3 +5,4 @@ export {
   type SenderCredentials,
 } from './sender-authenticator';
 export { createAdminAuthenticator, type AdminAuthenticator, type AdminCheck } from './admin-authenticator';
+export { createAddressPolicy, literalRefused, type AddressPolicy } from './address-policy';

@@ -18,6 +18,8 @@ export interface SubscriptionServiceDeps {
   readonly newId?: () => string;
   /** Checks a new subscription's sink (the webhook handshake, when it asks for one); throws to refuse it. */
   readonly handshake?: (subscription: Subscription) => Promise<void>;
+  /** Says why a sink may not be used (e.g. not a public address), or undefined when it may. */
+  readonly checkSink?: (url: string) => Promise<string | undefined>;
 }
 
 export interface SubscriptionService {
@@ -57,6 +59,16 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
   const now = () => (deps.now ?? (() => new Date()))();
   const newId = deps.newId ?? randomUUID;
 
+  const assertSink = async (url: string) => {
+    const refused = await deps.checkSink?.(url);
+    if (refused) {
+      throw new AppError('sink_not_allowed', `The sink is not allowed: ${refused}.`, {
+        status: 400,
+        problems: [{ attribute: 'sink', detail: refused }],
+      });
+    }
+  };
+
   const load = async (id: string) => {
     const subscription = await deps.store.get(id);
     if (!subscription) throw subscriptionNotFound(id);
@@ -78,6 +90,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
   return {
     async create(body) {
       const input = parse(subscriptionInputSchema, body);
+      await assertSink(input.sink);
       const at = now();
       const subscription = fromInput(
         input,
@@ -98,6 +111,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     async replace(id, body) {
       const existing = await load(id);
       const input = parse(subscriptionInputSchema, body);
+      await assertSink(input.sink);
       const at = now();
       const subscription = fromInput(
         input,
@@ -115,6 +129,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     async patch(id, body) {
       const existing = await load(id);
       const changes = parse(subscriptionPatchSchema, body);
+      if (changes.sink !== undefined) await assertSink(changes.sink);
       const at = now().toISOString();
       const statusChanges = changes.status !== undefined && changes.status !== existing.status;
       const { disabledReason, failingSince, ...current } = existing;

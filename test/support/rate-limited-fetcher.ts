@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { parseRelayConfig } from '../../src/config';
 import { createRedisUpstreamRateLimiter, createUpstreamClient } from '../../src/enrich';
+import { createAddressPolicy } from '../../src/security';
 
 async function run(): Promise<void> {
   const [redisUrl, prefix, baseUrl, first, count] = process.argv.slice(2) as [
@@ -31,7 +32,7 @@ async function run(): Promise<void> {
       },
     ],
   }).upstreams;
-  const client = createUpstreamClient(config!, { limiter });
+  const client = createUpstreamClient(config!, { limiter, policy: createAddressPolicy(['127.0.0.0/8']) });
   const outcomes = await Promise.all(
     Array.from({ length: Number(count) }, (_, i) =>
       client.fetch(`${baseUrl}/tenants/1/orders/r${Number(first) + i}`),

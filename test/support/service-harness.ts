@@ -26,6 +26,8 @@ export class ServiceHarness {
       LOG_LEVEL: 'silent',
       ADMIN_API_KEY: HARNESS_ADMIN_KEY,
       SUBSCRIPTION_POLL_MS: '200',
+      // Sinks and upstreams of the tests are local servers.
+      ALLOW_SINK_CIDRS: '127.0.0.0/8',
       ...env,
     });
     const service = await runService(config, pino({ level: 'silent' }), relay);

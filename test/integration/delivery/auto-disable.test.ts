@@ -7,6 +7,7 @@ import {
 } from '../../../src/delivery';
 import { createRedisEventRecordStore, eventKey, type CloudEvent } from '../../../src/events';
 import { createKeySpace } from '../../../src/queues';
+import { createAddressPolicy } from '../../../src/security';
 import { DEFAULT_DELIVERY, type Subscription } from '../../../src/subscriptions';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
@@ -44,7 +45,7 @@ describe('auto-disable (fake clock)', () => {
       recordKey: keys.eventRecord,
       retentionSeconds: 3600,
     });
-    const sender = createHttpSender({ userAgent: 'test' });
+    const sender = createHttpSender({ userAgent: 'test', policy: createAddressPolicy(['127.0.0.0/8']) });
     const process = createDeliverProcessor({
       subscription: () => subscription,
       events,

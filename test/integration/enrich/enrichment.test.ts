@@ -8,6 +8,7 @@ import {
   type UpstreamClient,
 } from '../../../src/enrich';
 import type { CloudEvent } from '../../../src/events';
+import { createAddressPolicy } from '../../../src/security';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 import { UpstreamApiSimulator as UpstreamSimulator } from '../../../examples/simulators/upstream-api';
 import {
@@ -64,7 +65,11 @@ function client(config: UpstreamConfig, prefix = uniquePrefix('enrich')): Upstre
     window: (name) => `{${prefix}}:upstream-window:${name}`,
     pause: (name) => `{${prefix}}:upstream-pause:${name}`,
   });
-  const created = createUpstreamClient(config, { limiter, backoffMs: 20 });
+  const created = createUpstreamClient(config, {
+    limiter,
+    backoffMs: 20,
+    policy: createAddressPolicy(['127.0.0.0/8']),
+  });
   clients.push(created);
   return created;
 }
