@@ -1,5 +1,5 @@
-import express, { Router, type Request } from 'express';
-import { invalidCloudEvent } from '../errors';
+import express, { Router, type Request, type RequestHandler } from 'express';
+import { AppError, invalidCloudEvent } from '../errors';
 import {
   adaptIntentPayload,
   parseCloudEventsRequest,
@@ -17,6 +17,9 @@ export interface EventsRouterDeps {
   readonly maxBodyBytes: number;
   readonly intentTimeZone: string;
   readonly handshake: WebhookHandshakeOptions;
+  /** False once shutdown began: new events are refused with 503 so that senders retry elsewhere. */
+  readonly accepting?: () => boolean;
+  readonly retryAfterSeconds?: number;
 }
 
 function toMessage(req: Request): BindingMessage {
@@ -32,15 +35,27 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
   const auth = senderAuth(deps.authenticator);
+  const open: RequestHandler = (_req, _res, next) => {
+    if (deps.accepting?.() === false) {
+      next(
+        new AppError('shutting_down', 'ce-relay is shutting down and takes no new events; retry shortly.', {
+          status: 503,
+          headers: { 'Retry-After': String(deps.retryAfterSeconds ?? 5) },
+        }),
+      );
+      return;
+    }
+    next();
+  };
 
   router.options('/events', webhookHandshake(deps.handshake));
 
-  router.post('/events', auth, rawBody, async (req, res) => {
+  router.post('/events', open, auth, rawBody, async (req, res) => {
     const { mode, events } = parseCloudEventsRequest(toMessage(req));
     res.status(202).json(await deps.accept(events, mode));
   });
 
-  router.post('/events/intent', auth, rawBody, async (req, res) => {
+  router.post('/events/intent', open, auth, rawBody, async (req, res) => {
     const parsed = parseJsonBytes(toMessage(req).body);
     if (!parsed.ok) throw invalidCloudEvent([{ attribute: '(body)', detail: `the body ${parsed.reason}` }]);
     const events = adaptIntentPayload(parsed.value, { timeZone: deps.intentTimeZone });

@@ -17,3 +17,4 @@ export { runService, type RunningService } from './run-service';
 export { installShutdown } from './install-shutdown';
 export { createReadinessCheck, type ReadinessDeps } from './readiness';
 export { loadOpenApiDocument } from './load-openapi';
+export { redisDurabilityWarnings } from './redis-durability-check';

@@ -2,6 +2,7 @@ import type { Config, RelayConfig } from '../config';
 import type { Logger } from '../logging';
 import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
 import { createReadinessCheck } from './readiness';
+import { redisDurabilityWarnings } from './redis-durability-check';
 import { resolveRedis } from './resolve-redis';
 import { startApi } from './start-api';
 import { startWorkers } from './start-workers';
@@ -28,6 +29,7 @@ export async function runService(
     logger,
   });
   const keys = createKeySpace(config.KEY_PREFIX);
+  let draining = false;
   const workers =
     config.ROLE === 'api' ? undefined : startWorkers({ config, relay, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
@@ -35,8 +37,13 @@ export async function runService(
   const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });
   const [reachable, api] = await Promise.all([
     waitForReady(health, STARTUP_WAIT_MS),
-    config.ROLE === 'worker' ? undefined : startApi({ config, redisUrl: redis.url, keys, logger, readiness }),
+    config.ROLE === 'worker'
+      ? undefined
+      : startApi({ config, redisUrl: redis.url, keys, logger, readiness, accepting: () => !draining }),
   ]);
+  if (reachable) {
+    for (const warning of await redisDurabilityWarnings(health)) logger.warn(warning);
+  }
   if (!reachable) {
     logger.warn(
       { waitedMs: STARTUP_WAIT_MS },
@@ -47,8 +54,10 @@ export async function runService(
   return {
     port: typeof address === 'object' && address ? address.port : undefined,
     async close() {
-      await api?.close();
+      // Ingest answers 503 from now on, while in-flight work finishes; then the listener closes.
+      draining = true;
       await workers?.close();
+      await api?.close();
       health.disconnect();
       await redis.embedded?.stop();
     },

@@ -28,6 +28,8 @@ export interface StartApiDeps {
   readonly keys: KeySpace;
   readonly logger: Logger;
   readonly readiness: ReadinessCheck;
+  /** False once shutdown began. */
+  readonly accepting: () => boolean;
 }
 
 /** Builds the ingest queue and the HTTP app, and listens on HOST:PORT. */
@@ -103,6 +105,8 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       maxBodyBytes: config.MAX_BODY_BYTES,
       intentTimeZone: config.INTENT_TIME_ZONE,
       handshake: { allowedOrigins: config.WEBHOOK_ALLOWED_ORIGINS, allowedRate: config.WEBHOOK_ALLOWED_RATE },
+      accepting: deps.accepting,
+      retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     },
   });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -19,6 +19,8 @@ export interface TestAppOptions {
   readonly enqueueTimeoutMs?: number;
   readonly readiness?: ReadinessCheck;
   readonly allowedOrigins?: readonly string[];
+  /** False to act as a process that is shutting down. */
+  readonly accepting?: () => boolean;
   /** The management API's service; an in-memory one by default. */
   readonly subscriptions?: SubscriptionService;
   /** Delivery records, event records and replays; tests that use them pass real ones. */
@@ -66,6 +68,7 @@ export function buildTestApp(options: TestAppOptions): Express {
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       intentTimeZone: 'Europe/Paris',
       handshake: { allowedOrigins: options.allowedOrigins ?? [], allowedRate: '120' },
+      accepting: options.accepting,
     },
   });
 }

@@ -196,3 +196,22 @@ describe('management API without ADMIN_API_KEY', () => {
     expect(res.body.detail).toMatch(/ADMIN_API_KEY/);
   });
 });
+
+describe('during shutdown', () => {
+  it('refuses new events with 503 and Retry-After, and queues nothing', async () => {
+    const queue = new InMemoryIngestQueue();
+    const app = buildTestApp({ queue, accepting: () => false });
+    const res = await request(app)
+      .post('/events')
+      .set('content-type', STRUCTURED)
+      .send(JSON.stringify(makeEvent()));
+    expectProblem(res, 503, 'shutting_down');
+    expect(res.headers['retry-after']).toBe('5');
+    expectProblem(
+      await request(app).post('/events/intent').send(JSON.stringify(interventionSeed)),
+      503,
+      'shutting_down',
+    );
+    expect(queue.jobs).toHaveLength(0);
+  });
+});
