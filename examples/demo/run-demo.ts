@@ -75,19 +75,10 @@ async function main(): Promise<number> {
 
     const relay = parseRelayConfig({
       upstreams: [
-        {
-          name: 'ao',
-          match: { type: 'ao.' },
-          baseUrl: ao.url,
-          auth: {
-            kind: 'oauth2-client-credentials',
-            tokenUrl: `${ao.url}/oauth/token`,
-            clientId: 'relay',
-            clientSecret: 'demo',
-          },
+        ao.aoUpstream({
           rateLimit: { requests: 1000, perSeconds: 300 },
           resolve: { resourceReference: true, nested: true, depth: 1 },
-        },
+        }),
         {
           name: 'intent',
           match: { type: 'intent.' },

@@ -67,6 +67,25 @@ export class UpstreamApiSimulator {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * An upstream entry of a relay config (`RELAY_CONFIG`) for this simulator as AO: events whose
+   * type starts with `ao.`, OAuth2 client credentials against its token endpoint.
+   */
+  aoUpstream(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      name: 'ao',
+      match: { type: 'ao.' },
+      baseUrl: this.url,
+      auth: {
+        kind: 'oauth2-client-credentials',
+        tokenUrl: `${this.url}/oauth/token`,
+        clientId: 'relay',
+        clientSecret: 's3cret',
+      },
+      ...overrides,
+    };
+  }
+
   requestsTo(path: string): number {
     return this.requests.filter((r) => r.path === path).length;
   }

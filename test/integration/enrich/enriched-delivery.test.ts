@@ -14,20 +14,7 @@ beforeAll(async () => {
   ao.resources.set(AO_ORDER_REFERENCE, { orderNumber: 'O-2387923', status: 'Accepted' });
   sink = await LocalSink.start();
   const relay = parseRelayConfig({
-    upstreams: [
-      {
-        name: 'ao',
-        match: { source: '/tenants/' },
-        baseUrl: ao.url,
-        auth: {
-          kind: 'oauth2-client-credentials',
-          tokenUrl: `${ao.url}/oauth/token`,
-          clientId: 'relay',
-          clientSecret: 's3cret',
-        },
-        retries: 1,
-      },
-    ],
+    upstreams: [ao.aoUpstream({ match: { source: '/tenants/' }, retries: 1 })],
   });
   harness = await ServiceHarness.start({}, relay);
 });

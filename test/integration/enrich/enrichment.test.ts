@@ -41,23 +41,7 @@ beforeEach(() => {
 });
 
 function upstream(overrides: Record<string, unknown> = {}): UpstreamConfig {
-  return parseRelayConfig({
-    upstreams: [
-      {
-        name: 'ao',
-        match: { type: 'ao.' },
-        baseUrl: ao.url,
-        auth: {
-          kind: 'oauth2-client-credentials',
-          tokenUrl: `${ao.url}/oauth/token`,
-          clientId: 'relay',
-          clientSecret: 's3cret',
-        },
-        retries: 2,
-        ...overrides,
-      },
-    ],
-  }).upstreams[0]!;
+  return parseRelayConfig({ upstreams: [ao.aoUpstream({ retries: 2, ...overrides })] }).upstreams[0]!;
 }
 
 function client(config: UpstreamConfig, prefix = uniquePrefix('enrich')): UpstreamClient {
