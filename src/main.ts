@@ -1,4 +1,11 @@
-import { ConfigError, loadConfig, loadRelayConfig, type Config, type RelayConfig } from './config';
+import {
+  ConfigError,
+  loadConfig,
+  loadRelayConfig,
+  processEnvironment,
+  type Config,
+  type RelayConfig,
+} from './config';
 import { createLogger } from './logging';
 import { installShutdown, NoRedisError, RedisServerMissingError, runService } from './runtime';
 
@@ -31,4 +38,4 @@ export async function main(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   }
 }
 
-if (require.main === module) void main(process.env);
+if (require.main === module) void main(processEnvironment());

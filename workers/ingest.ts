@@ -1,4 +1,5 @@
-/** Entry point of a worker-only process (`ROLE=worker`): `node dist/workers/ingest.js`. */
+/** Entry point of a worker-only process (`ROLE=worker`: the ingest and deliver workers): `node dist/workers/ingest.js`. */
+import { processEnvironment } from '../src/config';
 import { main } from '../src/main';
 
-void main(process.env, { ROLE: 'worker' });
+void main(processEnvironment(), { ROLE: 'worker' });

@@ -1,5 +1,5 @@
 export { configSchema, type Config } from './config-schema';
-export { loadConfig, ConfigError } from './load-config';
+export { loadConfig, ConfigError, processEnvironment } from './load-config';
 export {
   loadRelayConfig,
   parseRelayConfig,

@@ -20,3 +20,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
   );
 }
+
+/** The process environment: the one place outside tests that reads `process.env`. */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
