@@ -55,6 +55,17 @@ export const configSchema = z.object({
     'How long a (source, id) pair is remembered to drop repeats.',
   ),
   INGEST_TOKENS: commaList.describe('Comma-separated bearer tokens accepted from senders.'),
+  INGEST_RATE_LIMIT: z
+    .string()
+    .regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'requests/seconds, e.g. 600/60')
+    .transform((value) => {
+      const [requests, perSeconds] = value.split('/').map(Number) as [number, number];
+      return { requests, perSeconds };
+    })
+    .optional()
+    .describe(
+      'Requests each sender credential may make per window, as requests/seconds (e.g. 600/60); unset: no limit.',
+    ),
   INGEST_BASIC_CREDENTIALS: commaList
     .pipe(z.array(z.string().regex(/^[^:]+:.+$/, 'each entry must be user:password')))
     .describe('Comma-separated user:password pairs accepted from senders (HTTP Basic).'),

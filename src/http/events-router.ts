@@ -17,6 +17,8 @@ export interface EventsRouterDeps {
   readonly maxBodyBytes: number;
   readonly intentTimeZone: string;
   readonly handshake: WebhookHandshakeOptions;
+  /** Ms the sender must wait (0: go now); absent when ingest has no rate limit. */
+  readonly rateLimit?: (sender: string) => Promise<number>;
   /** False once shutdown began: new events are refused with 503 so that senders retry elsewhere. */
   readonly accepting?: () => boolean;
   readonly retryAfterSeconds?: number;
@@ -35,6 +37,17 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
   const auth = senderAuth(deps.authenticator);
+  const limited: RequestHandler = async (_req, res, next) => {
+    const waitMs = deps.rateLimit ? await deps.rateLimit(String(res.locals.sender)) : 0;
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new AppError('rate_limited', `Too many requests from this sender; retry in ${seconds} s.`, {
+        status: 429,
+        headers: { 'Retry-After': String(seconds) },
+      });
+    }
+    next();
+  };
   const open: RequestHandler = (_req, _res, next) => {
     if (deps.accepting?.() === false) {
       next(
@@ -50,12 +63,12 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
 
   router.options('/events', webhookHandshake(deps.handshake));
 
-  router.post('/events', open, auth, rawBody, async (req, res) => {
+  router.post('/events', open, auth, limited, rawBody, async (req, res) => {
     const { mode, events } = parseCloudEventsRequest(toMessage(req));
     res.status(202).json(await deps.accept(events, mode));
   });
 
-  router.post('/events/intent', open, auth, rawBody, async (req, res) => {
+  router.post('/events/intent', open, auth, limited, rawBody, async (req, res) => {
     const parsed = parseJsonBytes(toMessage(req).body);
     if (!parsed.ok) throw invalidCloudEvent([{ attribute: '(body)', detail: `the body ${parsed.reason}` }]);
     const events = adaptIntentPayload(parsed.value, { timeZone: deps.intentTimeZone });

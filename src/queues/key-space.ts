@@ -16,6 +16,8 @@ export interface KeySpace {
   };
   /** `{cer}:inflight:<subscription>`: leased delivery slots. */
   readonly inflight: (subscriptionId: string) => string;
+  /** `{cer}:ingest-rate:<sender>`: a sender's ingest rate window. */
+  readonly ingestRate: (sender: string) => string;
   /** `{cer}:upstream-window:<name>` and `-pause:<name>`: an upstream's shared rate limit. */
   readonly upstreamWindow: (name: string) => string;
   readonly upstreamPause: (name: string) => string;
@@ -43,6 +45,7 @@ export function createKeySpace(prefix: string): KeySpace {
     },
     inflight: (subscriptionId) => `${root}:inflight:${subscriptionId}`,
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
+    ingestRate: (sender) => `${root}:ingest-rate:${sender}`,
     upstreamWindow: (name) => `${root}:upstream-window:${name}`,
     upstreamPause: (name) => `${root}:upstream-pause:${name}`,
     subscriptions: {

@@ -12,7 +12,13 @@ import {
   waitForReady,
   type KeySpace,
 } from '../queues';
-import { createAddressPolicy, createAdminAuthenticator, createSenderAuthenticator } from '../security';
+import type { Redis } from 'ioredis';
+import {
+  createAddressPolicy,
+  createAdminAuthenticator,
+  createRedisSlidingWindow,
+  createSenderAuthenticator,
+} from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
 import { loadOpenApiDocument } from './load-openapi';
 
@@ -106,6 +112,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       intentTimeZone: config.INTENT_TIME_ZONE,
       handshake: { allowedOrigins: config.WEBHOOK_ALLOWED_ORIGINS, allowedRate: config.WEBHOOK_ALLOWED_RATE },
       accepting: deps.accepting,
+      rateLimit: ingestRateLimit(config, connection, deps.keys),
       retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     },
   });
@@ -128,4 +135,12 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       connection.disconnect();
     },
   };
+}
+
+/** Per-sender ingest limit from `INGEST_RATE_LIMIT`, shared by every API process through Redis. */
+function ingestRateLimit(config: Config, redis: Redis, keys: KeySpace) {
+  const limit = config.INGEST_RATE_LIMIT;
+  if (!limit) return undefined;
+  const window = createRedisSlidingWindow(redis);
+  return (sender: string) => window.reserve(keys.ingestRate(sender), limit.requests, limit.perSeconds * 1000);
 }

@@ -50,8 +50,10 @@ export function createSenderAuthenticator(credentials: SenderCredentials): Sende
       const space = authorization.indexOf(' ');
       const scheme = authorization.slice(0, space === -1 ? undefined : space).toLowerCase();
       const value = space === -1 ? '' : authorization.slice(space + 1).trim();
-      if (scheme === 'bearer' && tokens.length > 0 && matchesAny(value, tokens))
-        return { ok: true, sender: 'bearer' };
+      if (scheme === 'bearer' && tokens.length > 0 && matchesAny(value, tokens)) {
+        // The sender's identity (for rate limits, logs): a digest prefix, never the token itself.
+        return { ok: true, sender: `bearer:${digest(value).toString('hex').slice(0, 12)}` };
+      }
       if (scheme === 'basic' && basic.length > 0) {
         const decoded = Buffer.from(value, 'base64').toString('utf8');
         if (matchesAny(decoded, basic))

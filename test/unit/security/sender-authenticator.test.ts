@@ -6,7 +6,11 @@ describe('createSenderAuthenticator', () => {
   const auth = createSenderAuthenticator({ tokens: ['tok-1', 'tok-2'], basic: ['ao:s3cret'] });
 
   it('accepts a configured bearer token or Basic pair', () => {
-    expect(auth.check('Bearer tok-2')).toEqual({ ok: true, sender: 'bearer' });
+    expect(auth.check('Bearer tok-2')).toEqual({
+      ok: true,
+      sender: expect.stringMatching(/^bearer:[0-9a-f]{12}$/),
+    });
+    expect(auth.check('Bearer tok-2')).not.toEqual(auth.check('Bearer tok-1'));
     expect(auth.check(basic('ao:s3cret'))).toEqual({ ok: true, sender: 'basic:ao' });
     expect(auth.check('bearer   tok-1')).toMatchObject({ ok: true });
   });
