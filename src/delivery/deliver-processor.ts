@@ -75,6 +75,7 @@ export function createDeliverProcessor(
     await deps.deliveries.recordAttempt(record.id, attempt, {
       status: 'failed',
       attemptCount: record.attemptCount,
+      roundAttempts: record.roundAttempts,
       updatedAt: at,
       lastError: reason,
     });
@@ -126,9 +127,10 @@ export function createDeliverProcessor(
       now: started.getTime(),
     });
     const attemptCount = record.attemptCount + 1;
+    const roundAttempts = record.roundAttempts + 1;
     const delayMs =
       outcome.kind === 'retry'
-        ? (outcome.delayMs ?? scheduledDelayMs(attemptCount, subscription.delivery.retrySchedule, random))
+        ? (outcome.delayMs ?? scheduledDelayMs(roundAttempts, subscription.delivery.retrySchedule, random))
         : undefined;
     const final = outcome.kind !== 'retry' || delayMs === undefined;
     const status = outcome.kind === 'delivered' ? 'delivered' : final ? 'failed' : 'pending';
@@ -147,7 +149,7 @@ export function createDeliverProcessor(
         outcome: status === 'delivered' ? 'delivered' : final ? 'failed' : 'retry',
         ...(nextAttemptAt ? { nextAttemptAt } : {}),
       },
-      { status, attemptCount, updatedAt: at.toISOString(), nextAttemptAt, lastError: error },
+      { status, attemptCount, roundAttempts, updatedAt: at.toISOString(), nextAttemptAt, lastError: error },
     );
     await updateHealth(subscription, outcome, at);
     return final ? done : { kind: 'later', delayMs: delayMs };

@@ -28,7 +28,10 @@ export interface DeliveryRecord {
   readonly status: DeliveryStatus;
   /** 0 for the routed delivery, +1 for each replay. */
   readonly round: number;
+  /** Attempts over all rounds. */
   readonly attemptCount: number;
+  /** Attempts in the current round: a replay starts the retry schedule afresh. */
+  readonly roundAttempts: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly nextAttemptAt?: string;
@@ -37,7 +40,7 @@ export interface DeliveryRecord {
 
 export type NewDelivery = Omit<
   DeliveryRecord,
-  'status' | 'round' | 'attemptCount' | 'updatedAt' | 'nextAttemptAt' | 'lastError'
+  'status' | 'round' | 'attemptCount' | 'roundAttempts' | 'updatedAt' | 'nextAttemptAt' | 'lastError'
 >;
 
 export interface DeliveryQuery {
@@ -66,7 +69,7 @@ export interface DeliveryStore {
   recordAttempt(
     id: string,
     attempt: DeliveryAttempt,
-    update: Pick<DeliveryRecord, 'status' | 'attemptCount' | 'updatedAt'> & {
+    update: Pick<DeliveryRecord, 'status' | 'attemptCount' | 'roundAttempts' | 'updatedAt'> & {
       nextAttemptAt?: string;
       lastError?: string;
     },

@@ -45,7 +45,7 @@ for i = 2, #ARGV do
   if ARGV[i] == status then
     redis.call('PERSIST', KEYS[1])
     redis.call('PERSIST', KEYS[2])
-    redis.call('HSET', KEYS[1], 'status', 'pending', 'updatedAt', ARGV[1])
+    redis.call('HSET', KEYS[1], 'status', 'pending', 'updatedAt', ARGV[1], 'roundAttempts', '0')
     redis.call('HDEL', KEYS[1], 'nextAttemptAt', 'lastError')
     return redis.call('HINCRBY', KEYS[1], 'round', 1)
   end
@@ -77,6 +77,7 @@ function fromHash(hash: Record<string, string>): DeliveryRecord | undefined {
     status: hash.status as DeliveryStatus,
     round: Number(hash.round),
     attemptCount: Number(hash.attemptCount),
+    roundAttempts: Number(hash.roundAttempts),
     createdAt: hash.createdAt!,
     updatedAt: hash.updatedAt!,
     ...(hash.nextAttemptAt ? { nextAttemptAt: hash.nextAttemptAt } : {}),
@@ -117,6 +118,7 @@ export function createRedisDeliveryStore(
         status: 'pending',
         round: '0',
         attemptCount: '0',
+        roundAttempts: '0',
         updatedAt: d.createdAt,
       };
       const created = await scripted.ceCreateDelivery(
@@ -145,6 +147,7 @@ export function createRedisDeliveryStore(
       multi.hset(keys.delivery(id), {
         status: update.status,
         attemptCount: String(update.attemptCount),
+        roundAttempts: String(update.roundAttempts),
         updatedAt: update.updatedAt,
         nextAttemptAt: update.nextAttemptAt ?? '',
         lastError: update.lastError ?? '',

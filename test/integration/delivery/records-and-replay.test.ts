@@ -123,6 +123,39 @@ describe('replay', () => {
     expect((await harness.admin('post', '/deliveries/nope/replay')).status).toBe(404);
   });
 
+  it('a replay starts the retry schedule afresh', async () => {
+    let answers: number[] = [500, 500];
+    sink.respond = (r) => (r.body.includes('fresh-1') ? { status: answers.shift() ?? 200 } : { status: 204 });
+    const subscription = await harness.subscribe({
+      sink: sink.url,
+      types: ['replay.fresh'],
+      delivery: { retrySchedule: [1] },
+    });
+    await harness.postEvent(event('fresh-1', 'replay.fresh', '2026-11-22T09:30:00Z'));
+    const [failed] = await eventually(
+      () => harness.deliveries(`subscription=${subscription.id}&status=failed`),
+      (list) => list.length === 1,
+      8000,
+    );
+    answers = [500];
+    await harness.admin('post', `/deliveries/${String(failed!.id)}/replay`);
+    const detail = await eventually(
+      async () =>
+        (await harness.admin('get', `/deliveries/${String(failed!.id)}`)).body as {
+          status: string;
+          attempts: object[];
+        },
+      (d) => d.status === 'delivered',
+      8000,
+    );
+    expect(detail.attempts).toMatchObject([
+      { round: 0, statusCode: 500, outcome: 'retry' },
+      { round: 0, statusCode: 500, outcome: 'failed' },
+      { round: 1, statusCode: 500, outcome: 'retry' },
+      { round: 1, statusCode: 200, outcome: 'delivered' },
+    ]);
+  });
+
   it('two concurrent bulk replays deliver each failed delivery once more, in event-time order', async () => {
     let failing = true;
     sink.respond = () => ({ status: failing ? 400 : 204 });
