@@ -133,6 +133,9 @@ export const configSchema = z.object({
     .describe(
       'Non-public address ranges that sinks, handshakes and upstreams may still reach (e.g. 127.0.0.0/8 for local tests).',
     ),
+  WORKER_LOCK_MS: positiveInt(30_000).describe(
+    'How long a job stays locked to a worker; the jobs of a worker that died are taken up again after it.',
+  ),
   SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('How long SIGTERM waits for in-flight work.'),
 });
 

@@ -10,6 +10,8 @@ export interface WorkerOptions {
   readonly onFailed?: (jobId: string | undefined, error: Error) => void;
   /** Start fetching jobs at once (default), or only on `worker.run()`. */
   readonly autorun?: boolean;
+  /** How long a job stays locked to this worker without renewal; a dead worker's jobs return after it. */
+  readonly lockMs?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createContractWorker<S extends z.ZodType>(
       prefix: options.prefix,
       concurrency: options.concurrency,
       autorun: options.autorun ?? true,
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     },
   );
   worker.on('error', (error) => options.onError?.(error));

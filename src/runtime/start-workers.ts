@@ -84,6 +84,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'ingest job failed'),
     autorun: false,
+    lockMs: config.WORKER_LOCK_MS,
   });
 
   const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}`, policy });
@@ -117,6 +118,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'deliver job failed'),
     autorun: false,
+    lockMs: config.WORKER_LOCK_MS,
   });
 
   // Routing and delivery need the subscriptions: the workers take jobs only once they are loaded.

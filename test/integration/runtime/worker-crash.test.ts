@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import request from 'supertest';
+import { createRedisDeliveryStore } from '../../../src/delivery';
+import { createKeySpace } from '../../../src/queues';
+import { freePort } from '../../../src/runtime';
+import { eventually } from '../../support/eventually';
+import { LocalSink } from '../../support/local-sink';
+import { TestRedis, uniquePrefix } from '../../support/test-redis';
+
+const ADMIN_KEY = 'crash-test-admin-key-000001';
+
+function startRelay(env: Record<string, string>): { child: ChildProcess; exited: Promise<unknown> } {
+  const child = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), path.join(__dirname, '../../../src/main.ts')],
+    {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    },
+  );
+  return { child, exited: new Promise((resolve) => child.on('exit', resolve)) };
+}
+
+it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery', async () => {
+  const redis = await TestRedis.start();
+  const sink = await LocalSink.start();
+  sink.respond = () => ({ status: 200, delayMs: 500 });
+  const prefix = uniquePrefix('crash');
+  const port = await freePort();
+  const env = {
+    REDIS_URL: redis.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    KEY_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ALLOW_SINK_CIDRS: '127.0.0.0/8',
+    WORKER_LOCK_MS: '2000',
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const ready = () =>
+    eventually(
+      () =>
+        request(base)
+          .get('/readyz')
+          .catch(() => ({ status: 0 })),
+      (res) => res.status === 200,
+      15_000,
+      100,
+    );
+  const first = startRelay(env);
+  let second: ReturnType<typeof startRelay> | undefined;
+  try {
+    await ready();
+    const created = await request(base)
+      .post('/subscriptions')
+      .set('authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ sink: sink.url, delivery: { timeoutMs: 2000, retrySchedule: [1, 1, 1] } });
+    expect(created.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      specversion: '1.0',
+      id: `crash-${i}`,
+      source: '/crash',
+      type: 'crash.test',
+    }));
+    const posted = await request(base)
+      .post('/events')
+      .set('content-type', 'application/cloudevents-batch+json')
+      .send(JSON.stringify(batch));
+    expect(posted.status).toBe(202);
+
+    await eventually(
+      () => sink.received.length,
+      (n) => n >= 5,
+      10_000,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    second = startRelay(env);
+    await ready();
+
+    const deliveries = createRedisDeliveryStore(redis.client(), createKeySpace(prefix).deliveries, {
+      delivered: 60,
+      failed: 60,
+    });
+    const done = await eventually(
+      async () => (await deliveries.list({ limit: 100 })).items,
+      (items) => items.length === 30 && items.every((d) => d.status === 'delivered'),
+      30_000,
+      200,
+    );
+    expect(done.map((d) => d.status)).toEqual(Array(30).fill('delivered'));
+    // Every event reached the sink; any that arrived twice carried the same webhook-id both times.
+    const byEvent = new Map<string, Set<string>>();
+    for (const r of sink.received) {
+      const id = (JSON.parse(r.body) as { id: string }).id;
+      byEvent.set(id, (byEvent.get(id) ?? new Set()).add(String(r.headers['webhook-id'])));
+    }
+    expect(byEvent.size).toBe(30);
+    expect([...byEvent.values()].every((ids) => ids.size === 1)).toBe(true);
+  } finally {
+    first.child.kill('SIGKILL');
+    second?.child.kill('SIGKILL');
+    await Promise.all([first.exited, second?.exited]);
+    await sink.close();
+    await redis.stop();
+  }
+}, 60_000);
