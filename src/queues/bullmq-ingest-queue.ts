@@ -13,7 +13,11 @@ export interface EnqueueOutcome {
 }
 
 export interface IngestQueue {
-  /** Queues the jobs in one Redis transaction; resolves once Redis confirmed it. */
+  /**
+   * Queues the jobs in one round trip (a pipeline, not a transaction); resolves once Redis
+   * confirmed every one. When it fails, some may have been queued: the sender's retry is then
+   * answered with those marked as duplicates, so nothing is queued twice.
+   */
   enqueue(jobs: readonly IngestJob[]): Promise<EnqueueOutcome[]>;
   close(): Promise<void>;
 }

@@ -15,8 +15,12 @@ export class ServiceHarness {
     readonly prefix: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}, relay?: RelayConfig): Promise<ServiceHarness> {
-    const redis = await TestRedis.start();
+  static async start(
+    env: Record<string, string> = {},
+    relay?: RelayConfig,
+    redisOptions: { appendfsync?: 'always' | 'everysec' } = {},
+  ): Promise<ServiceHarness> {
+    const redis = await TestRedis.start(redisOptions);
     const prefix = uniquePrefix('service');
     const config = loadConfig({
       REDIS_URL: redis.url,
