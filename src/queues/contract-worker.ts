@@ -41,6 +41,10 @@ export function createContractWorker<S extends z.ZodType>(
       concurrency: options.concurrency,
       autorun: options.autorun ?? true,
       ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
+      // A job whose lock lapsed (its worker died, or Redis went away for longer than the lock)
+      // goes back to wait; BullMQ's default of 1 would fail it on the second lapse, and a failed
+      // ingest job is an acknowledged event that nobody routes.
+      maxStalledCount: 100,
     },
   );
   worker.on('error', (error) => options.onError?.(error));
