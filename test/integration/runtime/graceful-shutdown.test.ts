@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import { createRedisDeliveryStore } from '../../../src/delivery';
 import { createKeySpace } from '../../../src/queues';
 import { freePort } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
+import { RELAY_ADMIN_KEY, startRelayProcess } from '../../support/relay-process';
 import { LocalSink } from '../../support/local-sink';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
-
-const ADMIN_KEY = 'shutdown-test-admin-key-01';
 
 it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, exits 0', async () => {
   const redis = await TestRedis.start();
@@ -16,39 +13,17 @@ it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, ex
   sink.respond = () => ({ status: 200, delayMs: 1500 });
   const port = await freePort();
   const prefix = uniquePrefix('shutdown');
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(__dirname, '../../../src/main.ts')],
-    {
-      env: {
-        ...process.env,
-        REDIS_URL: redis.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        KEY_PREFIX: prefix,
-        LOG_LEVEL: 'silent',
-        ADMIN_API_KEY: ADMIN_KEY,
-        ALLOW_SINK_CIDRS: '127.0.0.0/8',
-        SHUTDOWN_GRACE_MS: '10000',
-      },
-      stdio: 'ignore',
-    },
-  );
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const relay = startRelayProcess(port, {
+    REDIS_URL: redis.url,
+    KEY_PREFIX: prefix,
+    SHUTDOWN_GRACE_MS: '10000',
+  });
+  const { child, exited, base } = relay;
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await eventually(
-      () =>
-        request(base)
-          .get('/readyz')
-          .catch(() => ({ status: 0 })),
-      (res) => res.status === 200,
-      15_000,
-      100,
-    );
+    await relay.ready();
     const created = await request(base)
       .post('/subscriptions')
-      .set('authorization', `Bearer ${ADMIN_KEY}`)
+      .set('authorization', `Bearer ${RELAY_ADMIN_KEY}`)
       .send({ sink: sink.url });
     expect(created.status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 300));

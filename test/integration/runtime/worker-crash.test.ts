@@ -1,26 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import { createRedisDeliveryStore } from '../../../src/delivery';
 import { createKeySpace } from '../../../src/queues';
 import { freePort } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
+import { RELAY_ADMIN_KEY, startRelayProcess, type RelayProcess } from '../../support/relay-process';
 import { LocalSink } from '../../support/local-sink';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
-
-const ADMIN_KEY = 'crash-test-admin-key-000001';
-
-function startRelay(env: Record<string, string>): { child: ChildProcess; exited: Promise<unknown> } {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(__dirname, '../../../src/main.ts')],
-    {
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    },
-  );
-  return { child, exited: new Promise((resolve) => child.on('exit', resolve)) };
-}
 
 it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery', async () => {
   const redis = await TestRedis.start();
@@ -28,34 +13,15 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
   sink.respond = () => ({ status: 200, delayMs: 500 });
   const prefix = uniquePrefix('crash');
   const port = await freePort();
-  const env = {
-    REDIS_URL: redis.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    KEY_PREFIX: prefix,
-    LOG_LEVEL: 'silent',
-    ADMIN_API_KEY: ADMIN_KEY,
-    ALLOW_SINK_CIDRS: '127.0.0.0/8',
-    WORKER_LOCK_MS: '2000',
-  };
-  const base = `http://127.0.0.1:${port}`;
-  const ready = () =>
-    eventually(
-      () =>
-        request(base)
-          .get('/readyz')
-          .catch(() => ({ status: 0 })),
-      (res) => res.status === 200,
-      15_000,
-      100,
-    );
-  const first = startRelay(env);
-  let second: ReturnType<typeof startRelay> | undefined;
+  const env = { REDIS_URL: redis.url, KEY_PREFIX: prefix, WORKER_LOCK_MS: '2000' };
+  const first = startRelayProcess(port, env);
+  const base = first.base;
+  let second: RelayProcess | undefined;
   try {
-    await ready();
+    await first.ready();
     const created = await request(base)
       .post('/subscriptions')
-      .set('authorization', `Bearer ${ADMIN_KEY}`)
+      .set('authorization', `Bearer ${RELAY_ADMIN_KEY}`)
       .send({ sink: sink.url, delivery: { timeoutMs: 2000, retrySchedule: [1, 1, 1] } });
     expect(created.status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -78,8 +44,8 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
     );
     first.child.kill('SIGKILL');
     await first.exited;
-    second = startRelay(env);
-    await ready();
+    second = startRelayProcess(port, env);
+    await second.ready();
 
     const deliveries = createRedisDeliveryStore(redis.client(), createKeySpace(prefix).deliveries, {
       delivered: 60,
