@@ -15,6 +15,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json openapi.yaml ./
+COPY bin ./bin
 USER node
 EXPOSE 8080
 CMD ["node", "dist/src/main.js"]

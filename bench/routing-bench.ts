@@ -82,13 +82,13 @@ async function main() {
   const built = process.hrtime.bigint();
   index.replaceAll(buildSubscriptions());
   const buildMs = Number(process.hrtime.bigint() - built) / 1e6;
-  const matchedPerEvent = index.match(events[0]!).length;
+  const matchedPerEvent = index.match('default', events[0]!).length;
 
   const matchRates: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const start = process.hrtime.bigint();
     let sink = 0;
-    for (let i = 0; i < MATCH_EVENTS; i++) sink += index.match(events[i % events.length]!).length;
+    for (let i = 0; i < MATCH_EVENTS; i++) sink += index.match('default', events[i % events.length]!).length;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (sink !== MATCH_EVENTS * matchedPerEvent) throw new Error('matching is not deterministic');
     matchRates.push(MATCH_EVENTS / seconds);
@@ -111,6 +111,7 @@ async function main() {
             const n = next++;
             await route({
               key: (run * ROUTE_EVENTS + n).toString(16).padStart(40, '0'),
+              tenant: 'default',
               event: events[n % events.length]!,
             });
           }

@@ -54,7 +54,9 @@ export const configSchema = z.object({
   DEDUPE_WINDOW_SECONDS: positiveInt(86_400).describe(
     'How long a (source, id) pair is remembered to drop repeats.',
   ),
-  INGEST_TOKENS: commaList.describe('Comma-separated bearer tokens accepted from senders.'),
+  INGEST_TOKENS: commaList.describe(
+    "Comma-separated bearer tokens accepted from senders (the default tenant's).",
+  ),
   INGEST_RATE_LIMIT: z
     .string()
     .regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'requests/seconds, e.g. 600/60')
@@ -68,7 +70,15 @@ export const configSchema = z.object({
     ),
   INGEST_BASIC_CREDENTIALS: commaList
     .pipe(z.array(z.string().regex(/^[^:]+:.+$/, 'each entry must be user:password')))
-    .describe('Comma-separated user:password pairs accepted from senders (HTTP Basic).'),
+    .describe(
+      "Comma-separated user:password pairs accepted from senders (HTTP Basic; the default tenant's).",
+    ),
+  INGEST_REQUIRE_AUTH: z
+    .stringbool()
+    .default(false)
+    .describe(
+      'true: every sender needs credentials (an API key with events:write, or a token or pair above), even when INGEST_TOKENS and INGEST_BASIC_CREDENTIALS are unset.',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -101,7 +111,12 @@ export const configSchema = z.object({
     .string()
     .min(16, 'must be at least 16 characters')
     .optional()
-    .describe('Bearer key of the management API (subscriptions); unset: the management API is off.'),
+    .describe(
+      "The operator's bootstrap key: every scope, the default tenant's data, every tenant's API keys; unset: only stored API keys.",
+    ),
+  API_KEY_CACHE_MS: positiveInt(5_000).describe(
+    'How long an API process remembers a looked-up API key; a key deleted elsewhere works this long at most.',
+  ),
   SECRET_ROTATION_OVERLAP_SECONDS: positiveInt(86_400).describe(
     'How long a rotated-out subscription secret keeps signing.',
   ),

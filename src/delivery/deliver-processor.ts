@@ -90,6 +90,7 @@ export function createDeliverProcessor(
     const { event } = stored;
     await deps.deliveries.create({
       id,
+      tenant: stored.tenant,
       eventKey: job.eventKey,
       eventId: event.id,
       eventSource: event.source,

@@ -18,6 +18,8 @@ export interface DeliveryAttempt {
 /** A delivery: one event to one subscription, across all its attempts and replays. */
 export interface DeliveryRecord {
   readonly id: string;
+  /** The tenant of the event and of the subscription. */
+  readonly tenant: string;
   readonly eventKey: string;
   readonly eventId: string;
   readonly eventSource: string;
@@ -44,6 +46,8 @@ export type NewDelivery = Omit<
 >;
 
 export interface DeliveryQuery {
+  /** Only this tenant's deliveries. */
+  readonly tenant: string;
   readonly subscriptionId?: string;
   readonly status?: DeliveryStatus;
   readonly eventId?: string;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DEFAULT_TENANT } from '../security';
 import type {
   DeliveryAttempt,
   DeliveryQuery,
@@ -11,7 +12,8 @@ import type {
 export interface DeliveryKeys {
   readonly delivery: (id: string) => string;
   readonly attempts: (id: string) => string;
-  readonly all: string;
+  /** Creation-time index of one tenant's deliveries. */
+  readonly byTenant: (tenant: string) => string;
   readonly bySubscription: (subscriptionId: string) => string;
   readonly byEvent: (eventKey: string) => string;
 }
@@ -21,7 +23,7 @@ export interface RetentionSeconds {
   readonly failed: number;
 }
 
-// KEYS: record, attempts list, global index, subscription index, event set.
+// KEYS: record, attempts list, tenant index, subscription index, event set.
 // ARGV: index member ("<time>|<id>"), id, oldest member to keep, then field/value pairs.
 // Index entries older than the longest retention are trimmed here, so indexes do not grow forever.
 const CREATE = `
@@ -68,6 +70,7 @@ function fromHash(hash: Record<string, string>): DeliveryRecord | undefined {
   if (!hash.id) return undefined;
   return {
     id: hash.id,
+    tenant: hash.tenant ?? DEFAULT_TENANT,
     eventKey: hash.eventKey!,
     eventId: hash.eventId!,
     eventSource: hash.eventSource!,
@@ -89,7 +92,7 @@ const SCAN_BATCH = 200;
 
 /**
  * Delivery records in Redis: a hash per delivery, its attempts in a list, a creation-time index
- * (sorted by time, then id) overall and per subscription, and a set per event. Final records expire after their retention;
+ * (sorted by time, then id) per tenant and per subscription, and a set per event. Final records expire after their retention;
  * index entries of expired records are skipped when listing.
  */
 export function createRedisDeliveryStore(
@@ -124,7 +127,7 @@ export function createRedisDeliveryStore(
       const created = await scripted.ceCreateDelivery(
         keys.delivery(d.id),
         keys.attempts(d.id),
-        keys.all,
+        keys.byTenant(d.tenant),
         keys.bySubscription(d.subscriptionId),
         keys.byEvent(d.eventKey),
         member(Date.parse(d.createdAt), d.id),
@@ -166,7 +169,9 @@ export function createRedisDeliveryStore(
       return round < 0 ? undefined : round;
     },
     async list(query: DeliveryQuery) {
-      const index = query.subscriptionId ? keys.bySubscription(query.subscriptionId) : keys.all;
+      const index = query.subscriptionId
+        ? keys.bySubscription(query.subscriptionId)
+        : keys.byTenant(query.tenant);
       const items: DeliveryRecord[] = [];
       let from = query.cursor
         ? `(${query.cursor}`
@@ -180,7 +185,7 @@ export function createRedisDeliveryStore(
         const byId = new Map(records.map((r) => [r.id, r]));
         for (const m of members) {
           const record = byId.get(m.slice(m.indexOf('|') + 1));
-          if (!record) continue;
+          if (!record || record.tenant !== query.tenant) continue;
           if (query.status && record.status !== query.status) continue;
           if (query.eventId && record.eventId !== query.eventId) continue;
           items.push(record);

@@ -11,6 +11,7 @@ export interface ReplayServiceDeps {
 }
 
 export interface BulkReplayQuery {
+  readonly tenant: string;
   readonly status: Exclude<DeliveryStatus, 'pending'>;
   readonly since?: number;
   readonly until?: number;
@@ -20,7 +21,7 @@ export interface BulkReplayQuery {
 
 export interface ReplayService {
   /** A new round of attempts for one delivery (same `webhook-id`; earlier attempts are kept). */
-  replayOne(id: string): Promise<{ id: string; round: number }>;
+  replayOne(tenant: string, id: string): Promise<{ id: string; round: number }>;
   /** Replays a subscription's matching deliveries in event-time order; resolves with the count queued. */
   replayBulk(subscriptionId: string, query: BulkReplayQuery): Promise<{ queued: number; matched: number }>;
 }
@@ -45,9 +46,9 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
   });
 
   return {
-    async replayOne(id) {
+    async replayOne(tenant, id) {
       const record = await deps.deliveries.get(id);
-      if (!record) throw deliveryNotFound(id);
+      if (record?.tenant !== tenant) throw deliveryNotFound(id);
       const round = await deps.deliveries.beginReplay(id, ['failed', 'delivered'], now());
       if (round === undefined) {
         throw new AppError(
@@ -64,6 +65,7 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
       let cursor: string | undefined;
       do {
         const page = await deps.deliveries.list({
+          tenant: query.tenant,
           subscriptionId,
           status: query.status,
           since: query.since,

@@ -1,2 +1,2 @@
 export * from './app-error';
-export { problemsFromZod } from './zod-problems';
+export { invalidInput, problemsFromZod } from './zod-problems';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Problem } from './app-error';
+import { AppError, type Problem } from './app-error';
 
 /**
  * Turns zod issues into problems that name the field (`filters.0.sql`, `delivery.timeoutMs`).
@@ -18,4 +18,11 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], prefix = ''
       issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
     return [{ attribute: join(...path), detail }];
   });
+}
+
+/** A 400 for a request body that failed its schema: every problem listed, and summed up in the message. */
+export function invalidInput(code: string, what: string, issues: readonly z.core.$ZodIssue[]): AppError {
+  const problems = problemsFromZod(issues);
+  const summary = problems.map((p) => `${p.attribute}: ${p.detail}`).join('; ');
+  return new AppError(code, `Invalid ${what}: ${summary}`, { status: 400, problems });
 }

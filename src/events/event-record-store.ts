@@ -9,6 +9,8 @@ export interface EnrichmentFailure {
 /** What ce-relay keeps of one event: stored once, shared by all of its deliveries. */
 export interface EventRecord {
   readonly key: string;
+  /** The tenant of the sender that posted it. */
+  readonly tenant: string;
   /** The event as it arrived. */
   readonly event: CloudEvent;
   /** The event with the resources it points to, when an upstream applied. */

@@ -4,6 +4,7 @@ import type { EnrichmentFailure, EventRecordStore } from './event-record-store';
 /** The fields of an ingest job the processor needs (the queue validates the full contract). */
 export interface IngestWork {
   readonly key: string;
+  readonly tenant: string;
   readonly receivedAt: string;
   readonly via: string;
   readonly event: CloudEvent;
@@ -18,7 +19,11 @@ export interface IngestProcessorDeps {
   /** Told when an event goes on without some of its resources. */
   readonly onPartial?: (key: string, failures: readonly EnrichmentFailure[]) => void;
   /** The next stage: routes the stored event to its subscriptions. */
-  readonly route: (record: { readonly key: string; readonly event: CloudEvent }) => Promise<unknown>;
+  readonly route: (record: {
+    readonly key: string;
+    readonly tenant: string;
+    readonly event: CloudEvent;
+  }) => Promise<unknown>;
 }
 
 /**
@@ -34,12 +39,13 @@ export function createIngestProcessor(deps: IngestProcessorDeps): (work: IngestW
     if (failures.length > 0) deps.onPartial?.(work.key, failures);
     await deps.store.save({
       key: work.key,
+      tenant: work.tenant,
       event: work.event,
       ...(enriched ? { enriched } : {}),
       ...(failures.length > 0 ? { enrichmentFailures: failures } : {}),
       receivedAt: work.receivedAt,
       via: work.via,
     });
-    await deps.route({ key: work.key, event: enriched ?? work.event });
+    await deps.route({ key: work.key, tenant: work.tenant, event: enriched ?? work.event });
   };
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DEFAULT_TENANT } from '../security';
 import type { EventRecord, EventRecordStore } from './event-record-store';
 
 export interface RedisEventRecordStoreOptions {
@@ -18,7 +19,10 @@ export function createRedisEventRecordStore(options: RedisEventRecordStoreOption
     },
     async get(key) {
       const json = await redis.get(recordKey(key));
-      return json === null ? undefined : (JSON.parse(json) as EventRecord);
+      if (json === null) return undefined;
+      // Records stored before tenancy belong to the default tenant.
+      const record = JSON.parse(json) as Omit<EventRecord, 'tenant'> & { tenant?: string };
+      return { ...record, tenant: record.tenant ?? DEFAULT_TENANT };
     },
   };
 }

@@ -2,21 +2,24 @@ import express, { type Express } from 'express';
 import type { DeliveryStore, ReplayService } from '../delivery';
 import type { EventRecordStore } from '../events';
 import type { Logger } from '../logging';
-import { createDeliveriesRouter } from './deliveries-router';
-import type { AdminAuthenticator } from '../security';
+import type { ApiKeyService, KeyAuthenticator } from '../security';
 import type { SubscriptionService } from '../subscriptions';
-import { adminAuth } from './admin-auth-middleware';
-import { createSubscriptionsRouter } from './subscriptions-router';
+import { createDeliveriesRouter } from './deliveries-router';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createEventsRouter, type EventsRouterDeps } from './events-router';
 import { createHealthRouter, type ReadinessCheck } from './health-router';
+import { createKeysRouter } from './keys-router';
+import { scopeGuard } from './scope-guard';
+import { createSubscriptionsRouter } from './subscriptions-router';
 
 export interface AppDeps {
   readonly logger: Logger;
   readonly events: EventsRouterDeps;
   readonly readiness: ReadinessCheck;
   readonly management: {
-    readonly authenticate: AdminAuthenticator;
+    /** Checks management keys: `ADMIN_API_KEY` and the stored API keys. */
+    readonly authenticator: KeyAuthenticator;
+    readonly keys: ApiKeyService;
     readonly subscriptions: SubscriptionService;
     readonly deliveries: DeliveryStore;
     readonly events: Pick<EventRecordStore, 'get'>;
@@ -38,16 +41,18 @@ export function createApp(deps: AppDeps): Express {
     res.json(deps.openapi);
   });
   app.use(createEventsRouter(deps.events));
-  const guard = adminAuth(deps.management.authenticate);
-  const { subscriptions, deliveries, events, replay } = deps.management;
+  const { authenticator, keys, subscriptions, deliveries, events, replay } = deps.management;
+  const guard = scopeGuard(authenticator);
   const maxBodyBytes = deps.events.maxBodyBytes;
+  app.use(createKeysRouter({ keys, authenticator, maxBodyBytes, guard }));
   app.use(createDeliveriesRouter({ deliveries, events, replay, subscriptions, maxBodyBytes, guard }));
-  app.use('/subscriptions', guard);
   app.use(
     createSubscriptionsRouter({
       service: subscriptions,
       maxBodyBytes,
-      replayFailed: (id, since) => replay.replayBulk(id, { status: 'failed', changedSince: since }),
+      guard,
+      replayFailed: (tenant, id, since) =>
+        replay.replayBulk(id, { tenant, status: 'failed', changedSince: since }),
     }),
   );
   app.use(notFoundHandler);

@@ -1,10 +1,11 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { deliveryNotFound, type DeliveryStore, type ReplayService } from '../delivery';
 import { AppError, problemsFromZod } from '../errors';
 import type { EventRecordStore } from '../events';
 import type { SubscriptionService } from '../subscriptions';
 import { jsonBody } from './json-body';
+import { principalOf, type ScopeGuard } from './scope-guard';
 
 export interface DeliveriesRouterDeps {
   readonly deliveries: DeliveryStore;
@@ -12,8 +13,7 @@ export interface DeliveriesRouterDeps {
   readonly replay: ReplayService;
   readonly subscriptions: SubscriptionService;
   readonly maxBodyBytes: number;
-  /** The management guard, applied to each route (the router is mounted at the root). */
-  readonly guard: RequestHandler;
+  readonly guard: ScopeGuard;
 }
 
 const time = z.iso
@@ -45,6 +45,9 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, code: string): z.
   });
 }
 
+const eventNotFound = (key: string) =>
+  new AppError('event_not_found', `No stored event with key ${key}.`, { status: 404 });
+
 function nextLink(req: Request, cursor: string): string {
   const params = new URLSearchParams(req.query as Record<string, string>);
   params.set('cursor', cursor);
@@ -54,21 +57,25 @@ function nextLink(req: Request, cursor: string): string {
 /**
  * Delivery records and replays: `GET /deliveries`, `GET /deliveries/:id` (with attempts and the
  * event), `POST /deliveries/:id/replay`, `POST /subscriptions/:id/replay`, and `GET /events/:key`.
+ * Each sees only the caller's tenant: another tenant's id is answered as not found.
  */
 export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
   const router = Router();
   const body = jsonBody(deps.maxBodyBytes);
+  const read = deps.guard('deliveries:read');
+  const replay = deps.guard('deliveries:replay');
 
-  router.get('/deliveries', deps.guard, async (req, res) => {
+  router.get('/deliveries', read, async (req, res) => {
     const query = parse(listQuerySchema, req.query, 'invalid_query');
-    const page = await deps.deliveries.list({ ...query, subscriptionId: query.subscription });
+    const tenant = principalOf(res).tenant;
+    const page = await deps.deliveries.list({ ...query, tenant, subscriptionId: query.subscription });
     if (page.nextCursor) res.setHeader('Link', nextLink(req, page.nextCursor));
     res.json(page.items);
   });
 
-  router.get('/deliveries/:id', deps.guard, async (req, res) => {
+  router.get('/deliveries/:id', read, async (req, res) => {
     const record = await deps.deliveries.get(req.params.id as string);
-    if (!record) throw deliveryNotFound(req.params.id as string);
+    if (record?.tenant !== principalOf(res).tenant) throw deliveryNotFound(req.params.id as string);
     const [attempts, stored] = await Promise.all([
       deps.deliveries.attempts(record.id),
       deps.events.get(record.eventKey),
@@ -76,22 +83,20 @@ export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
     res.json({ ...record, attempts, event: stored?.event ?? null });
   });
 
-  router.post('/deliveries/:id/replay', deps.guard, async (req, res) => {
-    res.status(202).json(await deps.replay.replayOne(req.params.id as string));
+  router.post('/deliveries/:id/replay', replay, async (req, res) => {
+    res.status(202).json(await deps.replay.replayOne(principalOf(res).tenant, req.params.id as string));
   });
 
-  router.post('/subscriptions/:id/replay', deps.guard, ...body, async (req, res) => {
+  router.post('/subscriptions/:id/replay', replay, ...body, async (req, res) => {
     const query = parse(bulkReplaySchema, req.body, 'invalid_replay');
-    await deps.subscriptions.get(req.params.id as string);
-    res.status(202).json(await deps.replay.replayBulk(req.params.id as string, query));
+    const { tenant } = principalOf(res);
+    const subscription = await deps.subscriptions.get(tenant, req.params.id as string);
+    res.status(202).json(await deps.replay.replayBulk(subscription.id, { ...query, tenant }));
   });
 
-  router.get('/events/:key', deps.guard, async (req, res) => {
+  router.get('/events/:key', read, async (req, res) => {
     const stored = await deps.events.get(req.params.key as string);
-    if (!stored)
-      throw new AppError('event_not_found', `No stored event with key ${req.params.key as string}.`, {
-        status: 404,
-      });
+    if (stored?.tenant !== principalOf(res).tenant) throw eventNotFound(req.params.key as string);
     res.json({ ...stored, deliveries: await deps.deliveries.forEvent(stored.key) });
   });
 

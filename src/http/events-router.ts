@@ -65,14 +65,14 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
 
   router.post('/events', open, auth, limited, rawBody, async (req, res) => {
     const { mode, events } = parseCloudEventsRequest(toMessage(req));
-    res.status(202).json(await deps.accept(events, mode));
+    res.status(202).json(await deps.accept(events, mode, String(res.locals.tenant)));
   });
 
   router.post('/events/intent', open, auth, limited, rawBody, async (req, res) => {
     const parsed = parseJsonBytes(toMessage(req).body);
     if (!parsed.ok) throw invalidCloudEvent([{ attribute: '(body)', detail: `the body ${parsed.reason}` }]);
     const events = adaptIntentPayload(parsed.value, { timeZone: deps.intentTimeZone });
-    res.status(202).json(await deps.accept(events, 'intent'));
+    res.status(202).json(await deps.accept(events, 'intent', String(res.locals.tenant)));
   });
 
   return router;

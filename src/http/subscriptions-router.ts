@@ -1,13 +1,17 @@
 import { Router, type Request } from 'express';
 import { AppError } from '../errors';
+import { hasScope } from '../security';
 import { toView, type SubscriptionService, type SubscriptionStatus } from '../subscriptions';
 import { jsonBody } from './json-body';
+import { forbidden, principalOf, type ScopeGuard } from './scope-guard';
 
 export interface SubscriptionsRouterDeps {
   readonly service: SubscriptionService;
   readonly maxBodyBytes: number;
+  readonly guard: ScopeGuard;
   /** Replays a subscription's deliveries that failed since a time (PATCH with `replayFailed: true`). */
   readonly replayFailed: (
+    tenant: string,
     subscriptionId: string,
     since: number,
   ) => Promise<{ queued: number; matched: number }>;
@@ -16,7 +20,7 @@ export interface SubscriptionsRouterDeps {
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
-function listQuery(req: Request) {
+function listQuery(req: Request, tenant: string) {
   const { cursor, limit, types, status } = req.query;
   const problems = [];
   const parsedLimit = limit === undefined ? DEFAULT_LIMIT : Number(limit);
@@ -39,6 +43,7 @@ function listQuery(req: Request) {
     .flatMap((t) => t.split(','))
     .filter((t) => t.length > 0);
   return {
+    tenant,
     cursor: cursor as string | undefined,
     limit: parsedLimit,
     types: typeList.length > 0 ? typeList : undefined,
@@ -49,28 +54,31 @@ function listQuery(req: Request) {
 /**
  * The subscriptions API, shaped after the CloudEvents Subscriptions API: create, list (cursor
  * pagination in a `Link: <...>; rel="next"` header, the body stays an array), retrieve,
- * replace, patch, delete, and secret rotation.
+ * replace, patch, delete, and secret rotation. Each route needs its scope and sees only the
+ * caller's tenant.
  */
 export function createSubscriptionsRouter(deps: SubscriptionsRouterDeps): Router {
   const router = Router();
   const body = jsonBody(deps.maxBodyBytes);
-  const { service } = deps;
+  const { service, guard } = deps;
+  const read = guard('subscriptions:read');
+  const write = guard('subscriptions:write');
 
   router.options('/subscriptions', (_req, res) => {
     res.setHeader('Allow', 'GET, POST, OPTIONS');
     res.status(204).end();
   });
 
-  router.post('/subscriptions', ...body, async (req, res) => {
-    const subscription = await service.create(req.body);
+  router.post('/subscriptions', write, ...body, async (req, res) => {
+    const subscription = await service.create(principalOf(res).tenant, req.body);
     res
       .status(201)
       .location(`/subscriptions/${encodeURIComponent(subscription.id)}`)
       .json(toView(subscription, { withSecret: true }));
   });
 
-  router.get('/subscriptions', async (req, res) => {
-    const query = listQuery(req);
+  router.get('/subscriptions', read, async (req, res) => {
+    const query = listQuery(req, principalOf(res).tenant);
     const page = await service.list(query);
     if (page.nextCursor) {
       const next = new URLSearchParams({ limit: String(query.limit), cursor: page.nextCursor });
@@ -81,16 +89,17 @@ export function createSubscriptionsRouter(deps: SubscriptionsRouterDeps): Router
     res.json(page.items.map((s) => toView(s)));
   });
 
-  router.get('/subscriptions/:id', async (req, res) => {
-    res.json(toView(await service.get(req.params.id)));
+  router.get('/subscriptions/:id', read, async (req, res) => {
+    res.json(toView(await service.get(principalOf(res).tenant, req.params.id as string)));
   });
 
-  router.put('/subscriptions/:id', ...body, async (req, res) => {
-    res.json(toView(await service.replace(req.params.id as string, req.body)));
+  router.put('/subscriptions/:id', write, ...body, async (req, res) => {
+    res.json(toView(await service.replace(principalOf(res).tenant, req.params.id as string, req.body)));
   });
 
-  router.patch('/subscriptions/:id', ...body, async (req, res) => {
+  router.patch('/subscriptions/:id', write, ...body, async (req, res) => {
     const id = req.params.id as string;
+    const principal = principalOf(res);
     const { replayFailed, ...changes } = (req.body ?? {}) as { replayFailed?: unknown };
     if (replayFailed !== undefined && typeof replayFailed !== 'boolean') {
       throw new AppError('invalid_subscription', 'replayFailed must be a boolean.', {
@@ -98,23 +107,24 @@ export function createSubscriptionsRouter(deps: SubscriptionsRouterDeps): Router
         problems: [{ attribute: 'replayFailed', detail: 'must be a boolean' }],
       });
     }
-    const before = await service.get(id);
-    const after = await service.patch(id, changes);
+    if (replayFailed && !hasScope(principal, 'deliveries:replay')) throw forbidden('deliveries:replay');
+    const before = await service.get(principal.tenant, id);
+    const after = await service.patch(principal.tenant, id, changes);
     const reenabled = before.status === 'disabled' && after.status === 'active';
     if (replayFailed && reenabled) {
       const since = Date.parse(before.failingSince ?? before.statusChangedAt);
-      res.json({ ...toView(after), replay: await deps.replayFailed(id, since) });
+      res.json({ ...toView(after), replay: await deps.replayFailed(principal.tenant, id, since) });
       return;
     }
     res.json(toView(after));
   });
 
-  router.delete('/subscriptions/:id', async (req, res) => {
-    res.json(toView(await service.delete(req.params.id)));
+  router.delete('/subscriptions/:id', write, async (req, res) => {
+    res.json(toView(await service.delete(principalOf(res).tenant, req.params.id as string)));
   });
 
-  router.post('/subscriptions/:id/rotate-secret', async (req, res) => {
-    const rotated = await service.rotateSecret(req.params.id);
+  router.post('/subscriptions/:id/rotate-secret', write, async (req, res) => {
+    const rotated = await service.rotateSecret(principalOf(res).tenant, req.params.id as string);
     res.json({
       secret: rotated.secret,
       previousSecretExpiresAt: rotated.previousSecretExpiresAt,

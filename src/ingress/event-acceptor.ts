@@ -24,7 +24,11 @@ export interface EventAcceptorDeps {
   readonly now?: () => Date;
 }
 
-export type EventAcceptor = (events: readonly CloudEvent[], via: ReceivedVia) => Promise<AcceptResult>;
+export type EventAcceptor = (
+  events: readonly CloudEvent[],
+  via: ReceivedVia,
+  tenant: string,
+) => Promise<AcceptResult>;
 
 /**
  * Queues validated events and resolves only once Redis confirmed the write. Any failure or a
@@ -33,9 +37,9 @@ export type EventAcceptor = (events: readonly CloudEvent[], via: ReceivedVia) =>
  */
 export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
   const now = deps.now ?? (() => new Date());
-  return async (events, via) => {
+  return async (events, via, tenant) => {
     const receivedAt = now();
-    const jobs = events.map((event) => makeIngestJob(event, via, receivedAt));
+    const jobs = events.map((event) => makeIngestJob(event, via, tenant, receivedAt));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

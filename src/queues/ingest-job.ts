@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventKey, type CloudEvent } from '../events';
+import { DEFAULT_TENANT } from '../security';
 
 /** How the event reached ce-relay. */
 export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
@@ -8,6 +9,8 @@ export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
 export const ingestJobSchema = z.object({
   v: z.literal(1),
   key: z.string().regex(/^[0-9a-f]{40}$/),
+  /** Absent in jobs queued before tenancy: the default tenant's. */
+  tenant: z.string().min(1).default(DEFAULT_TENANT),
   receivedAt: z.string(),
   via: z.enum(['binary', 'structured', 'batched', 'intent']),
   event: z.looseObject({
@@ -21,11 +24,17 @@ export const ingestJobSchema = z.object({
 export interface IngestJob {
   readonly v: 1;
   readonly key: string;
+  readonly tenant: string;
   readonly receivedAt: string;
   readonly via: ReceivedVia;
   readonly event: CloudEvent;
 }
 
-export function makeIngestJob(event: CloudEvent, via: ReceivedVia, receivedAt: Date): IngestJob {
-  return { v: 1, key: eventKey(event), receivedAt: receivedAt.toISOString(), via, event };
+export function makeIngestJob(
+  event: CloudEvent,
+  via: ReceivedVia,
+  tenant: string,
+  receivedAt: Date,
+): IngestJob {
+  return { v: 1, key: eventKey(event, tenant), tenant, receivedAt: receivedAt.toISOString(), via, event };
 }

@@ -10,7 +10,7 @@ export interface KeySpace {
   readonly deliveries: {
     readonly delivery: (id: string) => string;
     readonly attempts: (id: string) => string;
-    readonly all: string;
+    readonly byTenant: (tenant: string) => string;
     readonly bySubscription: (subscriptionId: string) => string;
     readonly byEvent: (eventKey: string) => string;
   };
@@ -23,6 +23,8 @@ export interface KeySpace {
   readonly upstreamPause: (name: string) => string;
   /** `{cer}:failing-since:<subscription>`: start of a streak of failed attempts. */
   readonly failingSince: (subscriptionId: string) => string;
+  /** `{cer}:apikey:<id>` and `{cer}:apikeys`: API keys (digests only). */
+  readonly apiKeys: { readonly key: (id: string) => string; readonly list: string };
   readonly subscriptions: {
     readonly subscription: (id: string) => string;
     readonly list: string;
@@ -39,7 +41,7 @@ export function createKeySpace(prefix: string): KeySpace {
     deliveries: {
       delivery: (id) => `${root}:delivery:${id}`,
       attempts: (id) => `${root}:delivery:${id}:attempts`,
-      all: `${root}:deliveries`,
+      byTenant: (tenant) => `${root}:deliveries:tenant:${tenant}`,
       bySubscription: (subscriptionId) => `${root}:deliveries:sub:${subscriptionId}`,
       byEvent: (eventKey) => `${root}:event:${eventKey}:deliveries`,
     },
@@ -48,6 +50,7 @@ export function createKeySpace(prefix: string): KeySpace {
     ingestRate: (sender) => `${root}:ingest-rate:${sender}`,
     upstreamWindow: (name) => `${root}:upstream-window:${name}`,
     upstreamPause: (name) => `${root}:upstream-pause:${name}`,
+    apiKeys: { key: (id) => `${root}:apikey:${id}`, list: `${root}:apikeys` },
     subscriptions: {
       subscription: (id) => `${root}:sub:${id}`,
       list: `${root}:subs`,

@@ -7,16 +7,20 @@ export interface EventRouterDeps {
   readonly deliveries: Pick<DeliveryQueue, 'enqueue'>;
 }
 
-export type EventRouter = (record: { readonly key: string; readonly event: CloudEvent }) => Promise<string[]>;
+export type EventRouter = (record: {
+  readonly key: string;
+  readonly tenant: string;
+  readonly event: CloudEvent;
+}) => Promise<string[]>;
 
 /**
- * Routes one stored event: finds the subscriptions that want it and queues one delivery job
+ * Routes one stored event: finds its tenant's subscriptions that want it and queues one delivery job
  * each, in one round trip. Job ids are deterministic, so routing the same event again adds
  * nothing new. Resolves with the matched subscription ids.
  */
 export function createEventRouter(deps: EventRouterDeps): EventRouter {
-  return async ({ key, event }) => {
-    const matched = deps.index.match(event);
+  return async ({ key, tenant, event }) => {
+    const matched = deps.index.match(tenant, event);
     await deps.deliveries.enqueue(matched.map((subscriptionId) => ({ v: 1, eventKey: key, subscriptionId })));
     return matched;
   };

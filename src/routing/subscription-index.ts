@@ -18,14 +18,18 @@ export function toRoutable(subscription: Subscription): RoutableSubscription {
   };
 }
 
+/** Index bucket of a tenant's subscriptions to one type (a NUL cannot occur in a tenant name). */
+const bucketKey = (tenant: string, type: string) => `${tenant}\u0000${type}`;
+
 /**
- * In-memory index of subscriptions by event type, plus one list for subscriptions without
- * `types`: matching an event looks only at the candidates for its type.
+ * In-memory index of subscriptions by tenant and event type, plus one list per tenant for
+ * subscriptions without `types`: matching an event looks only at its tenant's candidates for
+ * its type.
  */
 export class SubscriptionIndex {
   private readonly byId = new Map<string, { routable: RoutableSubscription; subscription: Subscription }>();
   private readonly byType = new Map<string, Map<string, RoutableSubscription>>();
-  private readonly anyType = new Map<string, RoutableSubscription>();
+  private readonly anyType = new Map<string, Map<string, RoutableSubscription>>();
 
   get size(): number {
     return this.byId.size;
@@ -37,13 +41,12 @@ export class SubscriptionIndex {
     this.remove(subscription.id);
     const routable = toRoutable(subscription);
     this.byId.set(subscription.id, { routable, subscription });
-    if (!subscription.types) {
-      this.anyType.set(subscription.id, routable);
-      return;
-    }
-    for (const type of subscription.types) {
-      let bucket = this.byType.get(type);
-      if (!bucket) this.byType.set(type, (bucket = new Map<string, RoutableSubscription>()));
+    const buckets = subscription.types
+      ? subscription.types.map((type) => ({ map: this.byType, key: bucketKey(subscription.tenant, type) }))
+      : [{ map: this.anyType, key: subscription.tenant }];
+    for (const { map, key } of buckets) {
+      let bucket = map.get(key);
+      if (!bucket) map.set(key, (bucket = new Map<string, RoutableSubscription>()));
       bucket.set(subscription.id, routable);
     }
   }
@@ -57,11 +60,14 @@ export class SubscriptionIndex {
     const entry = this.byId.get(id);
     if (!entry) return;
     this.byId.delete(id);
-    this.anyType.delete(id);
-    for (const type of entry.subscription.types ?? []) {
-      const bucket = this.byType.get(type);
+    const { tenant, types } = entry.subscription;
+    const buckets = types
+      ? types.map((type) => ({ map: this.byType, key: bucketKey(tenant, type) }))
+      : [{ map: this.anyType, key: tenant }];
+    for (const { map, key } of buckets) {
+      const bucket = map.get(key);
       bucket?.delete(id);
-      if (bucket?.size === 0) this.byType.delete(type);
+      if (bucket?.size === 0) map.delete(key);
     }
   }
 
@@ -72,8 +78,8 @@ export class SubscriptionIndex {
     for (const subscription of subscriptions) this.upsert(subscription);
   }
 
-  /** Ids of the active subscriptions that want `event`: its type, its source, its filters. */
-  match(event: CesqlEvent & { readonly type: string; readonly source: string }): string[] {
+  /** Ids of the tenant's active subscriptions that want `event`: its type, its source, its filters. */
+  match(tenant: string, event: CesqlEvent & { readonly type: string; readonly source: string }): string[] {
     const matched: string[] = [];
     const check = (candidate: RoutableSubscription) => {
       if (
@@ -84,8 +90,8 @@ export class SubscriptionIndex {
         matched.push(candidate.id);
       }
     };
-    this.byType.get(event.type)?.forEach(check);
-    this.anyType.forEach(check);
+    this.byType.get(bucketKey(tenant, event.type))?.forEach(check);
+    this.anyType.get(tenant)?.forEach(check);
     return matched;
   }
 }

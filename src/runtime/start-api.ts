@@ -15,7 +15,9 @@ import {
 import type { Redis } from 'ioredis';
 import {
   createAddressPolicy,
-  createAdminAuthenticator,
+  createApiKeyService,
+  createKeyAuthenticator,
+  createRedisApiKeyStore,
   createRedisSlidingWindow,
   createSenderAuthenticator,
 } from '../security';
@@ -51,17 +53,24 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     onError: onRedisError,
   });
   await waitForReady(connection, 3_000);
-  const authenticator = createSenderAuthenticator({
-    tokens: config.INGEST_TOKENS,
-    basic: config.INGEST_BASIC_CREDENTIALS,
+  const keyStore = createRedisApiKeyStore(connection, deps.keys.apiKeys);
+  const keyAuthenticator = createKeyAuthenticator({
+    bootstrapKey: config.ADMIN_API_KEY,
+    store: keyStore,
+    cacheMs: config.API_KEY_CACHE_MS,
   });
+  const authenticator = createSenderAuthenticator(
+    {
+      tokens: config.INGEST_TOKENS,
+      basic: config.INGEST_BASIC_CREDENTIALS,
+      requireCredentials: config.INGEST_REQUIRE_AUTH,
+    },
+    keyAuthenticator,
+  );
   if (authenticator.open) {
     logger.warn(
-      'INGEST_TOKENS and INGEST_BASIC_CREDENTIALS are not set: POST /events accepts events from ANYONE',
+      'INGEST_TOKENS, INGEST_BASIC_CREDENTIALS and INGEST_REQUIRE_AUTH are not set: POST /events accepts events from ANYONE (as the default tenant)',
     );
-  }
-  if (!config.ADMIN_API_KEY) {
-    logger.warn('ADMIN_API_KEY is not set: the management API (/subscriptions) is off and answers 503');
   }
   const policy = createAddressPolicy(config.ALLOW_SINK_CIDRS);
   const subscriptions = createSubscriptionService({
@@ -95,7 +104,8 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     openapi: loadOpenApiDocument(),
     management: {
-      authenticate: createAdminAuthenticator(config.ADMIN_API_KEY),
+      authenticator: keyAuthenticator,
+      keys: createApiKeyService({ store: keyStore }),
       subscriptions,
       deliveries,
       events,

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DEFAULT_TENANT } from '../security';
 import type { Subscription } from './subscription';
 import type { ListOptions, SubscriptionPage, SubscriptionStore } from './subscription-store';
 
@@ -12,6 +13,12 @@ export interface SubscriptionKeys {
   /** Pub/sub channel announcing `<version>:<id>` after each change. */
   readonly changes: string;
 }
+
+/** Parses a stored subscription; those stored before tenancy belong to the default tenant. */
+const parse = (json: string): Subscription => {
+  const stored = JSON.parse(json) as Omit<Subscription, 'tenant'> & { tenant?: string };
+  return { ...stored, tenant: stored.tenant ?? DEFAULT_TENANT };
+};
 
 const member = (s: Pick<Subscription, 'createdAt' | 'id'>) => `${s.createdAt}|${s.id}`;
 const SCAN_BATCH = 200;
@@ -27,7 +34,7 @@ export function createRedisSubscriptionStore(redis: Redis, keys: SubscriptionKey
   const getMany = async (ids: readonly string[]): Promise<Subscription[]> => {
     if (ids.length === 0) return [];
     const values = await redis.mget(ids.map(keys.subscription));
-    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as Subscription);
+    return values.filter((v): v is string => v !== null).map(parse);
   };
 
   return {
@@ -38,7 +45,7 @@ export function createRedisSubscriptionStore(redis: Redis, keys: SubscriptionKey
     },
     async get(id) {
       const json = await redis.get(keys.subscription(id));
-      return json === null ? undefined : (JSON.parse(json) as Subscription);
+      return json === null ? undefined : parse(json);
     },
     async update(subscription) {
       const multi = redis.multi().set(keys.subscription(subscription.id), JSON.stringify(subscription), 'XX');
@@ -58,6 +65,7 @@ export function createRedisSubscriptionStore(redis: Redis, keys: SubscriptionKey
         const members = await redis.zrangebylex(keys.list, from, '+', 'LIMIT', '0', String(SCAN_BATCH));
         const batch = await getMany(members.map((m) => m.slice(m.indexOf('|') + 1)));
         for (const subscription of batch) {
+          if (subscription.tenant !== options.tenant) continue;
           if (options.status && subscription.status !== options.status) continue;
           if (options.types && !subscription.types?.some((t) => options.types!.includes(t))) continue;
           items.push(subscription);

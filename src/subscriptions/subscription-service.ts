@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { AppError, problemsFromZod } from '../errors';
+import { AppError, invalidInput } from '../errors';
 import { generateSigningSecret } from './signing-secret';
 import type { SigningSecret, Subscription } from './subscription';
 import {
@@ -22,17 +22,22 @@ export interface SubscriptionServiceDeps {
   readonly checkSink?: (url: string) => Promise<string | undefined>;
 }
 
+/**
+ * Subscription use cases, each within one tenant: another tenant's subscription is answered as
+ * not found, so ids do not leak across tenants.
+ */
 export interface SubscriptionService {
-  create(body: unknown): Promise<Subscription>;
-  get(id: string): Promise<Subscription>;
+  create(tenant: string, body: unknown): Promise<Subscription>;
+  get(tenant: string, id: string): Promise<Subscription>;
   list(options: ListOptions): Promise<SubscriptionPage>;
-  replace(id: string, body: unknown): Promise<Subscription>;
-  patch(id: string, body: unknown): Promise<Subscription>;
-  delete(id: string): Promise<Subscription>;
+  replace(tenant: string, id: string, body: unknown): Promise<Subscription>;
+  patch(tenant: string, id: string, body: unknown): Promise<Subscription>;
+  delete(tenant: string, id: string): Promise<Subscription>;
   /** Disables a subscription that keeps failing (no-op when it is gone or already disabled). */
   disable(id: string, reason: string, failingSince: Date): Promise<void>;
   /** Issues a new secret; the previous one keeps signing until the overlap ends. */
   rotateSecret(
+    tenant: string,
     id: string,
   ): Promise<{ subscription: Subscription; secret: string; previousSecretExpiresAt: string }>;
 }
@@ -44,9 +49,7 @@ export function subscriptionNotFound(id: string): AppError {
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const problems = problemsFromZod(result.error.issues);
-  const summary = problems.map((p) => `${p.attribute}: ${p.detail}`).join('; ');
-  throw new AppError('invalid_subscription', `Invalid subscription: ${summary}`, { status: 400, problems });
+  throw invalidInput('invalid_subscription', 'subscription', result.error.issues);
 }
 
 /** Drops `null` (a PATCH's "remove this field") and `undefined` entries. */
@@ -69,9 +72,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     }
   };
 
-  const load = async (id: string) => {
+  const load = async (tenant: string, id: string) => {
     const subscription = await deps.store.get(id);
-    if (!subscription) throw subscriptionNotFound(id);
+    if (subscription?.tenant !== tenant) throw subscriptionNotFound(id);
     return subscription;
   };
 
@@ -80,7 +83,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
 
   const fromInput = (
     input: SubscriptionInput,
-    base: Pick<Subscription, 'id' | 'createdAt' | 'secrets' | 'statusChangedAt'>,
+    base: Pick<Subscription, 'id' | 'tenant' | 'createdAt' | 'secrets' | 'statusChangedAt'>,
     at: Date,
   ): Subscription => {
     const { id: _ignored, ...fields } = input;
@@ -88,7 +91,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
   };
 
   return {
-    async create(body) {
+    async create(tenant, body) {
       const input = parse(subscriptionInputSchema, body);
       await assertSink(input.sink);
       const at = now();
@@ -96,6 +99,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         input,
         {
           id: newId(),
+          tenant,
           createdAt: at.toISOString(),
           statusChangedAt: at.toISOString(),
           secrets: [{ secret: generateSigningSecret() }],
@@ -108,8 +112,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     },
     get: load,
     list: (options) => deps.store.list(options),
-    async replace(id, body) {
-      const existing = await load(id);
+    async replace(tenant, id, body) {
+      const existing = await load(tenant, id);
       const input = parse(subscriptionInputSchema, body);
       await assertSink(input.sink);
       const at = now();
@@ -117,6 +121,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         input,
         {
           id,
+          tenant,
           createdAt: existing.createdAt,
           secrets: liveSecrets(existing.secrets, at),
           statusChangedAt: input.status === existing.status ? existing.statusChangedAt : at.toISOString(),
@@ -126,8 +131,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       await deps.store.update(subscription);
       return subscription;
     },
-    async patch(id, body) {
-      const existing = await load(id);
+    async patch(tenant, id, body) {
+      const existing = await load(tenant, id);
       const changes = parse(subscriptionPatchSchema, body);
       if (changes.sink !== undefined) await assertSink(changes.sink);
       const at = now().toISOString();
@@ -158,13 +163,14 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         updatedAt: at,
       });
     },
-    async delete(id) {
+    async delete(tenant, id) {
+      await load(tenant, id);
       const deleted = await deps.store.delete(id);
       if (!deleted) throw subscriptionNotFound(id);
       return deleted;
     },
-    async rotateSecret(id) {
-      const existing = await load(id);
+    async rotateSecret(tenant, id) {
+      const existing = await load(tenant, id);
       const at = now();
       const previousSecretExpiresAt = new Date(at.getTime() + deps.secretOverlapSeconds * 1000).toISOString();
       const secret = generateSigningSecret();

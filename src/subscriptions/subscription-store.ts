@@ -1,6 +1,8 @@
 import type { Subscription, SubscriptionStatus } from './subscription';
 
 export interface ListOptions {
+  /** Only this tenant's subscriptions. */
+  readonly tenant: string;
   /** Opaque cursor from a previous page. */
   readonly cursor?: string;
   readonly limit: number;

@@ -27,6 +27,8 @@ export interface SigningSecret {
 /** A webhook subscription: the CloudEvents Subscriptions API object plus ce-relay's fields. */
 export interface Subscription {
   readonly id: string;
+  /** The tenant it belongs to: only that tenant's keys see it, only that tenant's events reach it. */
+  readonly tenant: string;
   readonly source?: string;
   readonly types?: readonly string[];
   readonly filters?: readonly Filter[];

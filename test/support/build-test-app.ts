@@ -5,11 +5,14 @@ import { createEventAcceptor } from '../../src/ingress';
 import { loadOpenApiDocument } from '../../src/runtime';
 import type { IngestQueue } from '../../src/queues';
 import {
-  createAdminAuthenticator,
+  createApiKeyService,
+  createKeyAuthenticator,
   createSenderAuthenticator,
+  type ApiKeyStore,
   type SenderCredentials,
 } from '../../src/security';
 import { createSubscriptionService, type SubscriptionService } from '../../src/subscriptions';
+import { InMemoryApiKeyStore } from './in-memory-api-key-store';
 import { InMemorySubscriptionStore } from './in-memory-subscription-store';
 
 export interface TestAppOptions {
@@ -27,6 +30,8 @@ export interface TestAppOptions {
   readonly deliveries?: Pick<AppDeps['management'], 'deliveries' | 'events' | 'replay'>;
   /** The management key; `TEST_ADMIN_KEY` by default, `null` for a deployment without one. */
   readonly adminKey?: string | null;
+  /** Stored API keys; an empty in-memory store by default. */
+  readonly apiKeys?: ApiKeyStore;
 }
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
@@ -40,15 +45,20 @@ function notWired<T extends object>(name: string): T {
 
 /** The real app with test-sized settings and a silent logger. */
 export function buildTestApp(options: TestAppOptions): Express {
+  const apiKeys = options.apiKeys ?? new InMemoryApiKeyStore();
+  const authenticator = createKeyAuthenticator({
+    bootstrapKey: options.adminKey === null ? undefined : (options.adminKey ?? TEST_ADMIN_KEY),
+    store: apiKeys,
+    cacheMs: 0,
+  });
   return createApp({
     logger: pino({ level: 'silent' }),
     readiness: options.readiness ?? (async () => ({ ready: true, checks: {} })),
     retryAfterSeconds: 5,
     openapi: loadOpenApiDocument(),
     management: {
-      authenticate: createAdminAuthenticator(
-        options.adminKey === null ? undefined : (options.adminKey ?? TEST_ADMIN_KEY),
-      ),
+      authenticator,
+      keys: createApiKeyService({ store: apiKeys }),
       subscriptions:
         options.subscriptions ??
         createSubscriptionService({ store: new InMemorySubscriptionStore(), secretOverlapSeconds: 86_400 }),
@@ -64,7 +74,10 @@ export function buildTestApp(options: TestAppOptions): Express {
         enqueueTimeoutMs: options.enqueueTimeoutMs ?? 1000,
         retryAfterSeconds: 5,
       }),
-      authenticator: createSenderAuthenticator(options.credentials ?? { tokens: [], basic: [] }),
+      authenticator: createSenderAuthenticator(
+        options.credentials ?? { tokens: [], basic: [] },
+        authenticator,
+      ),
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       intentTimeZone: 'Europe/Paris',
       handshake: { allowedOrigins: options.allowedOrigins ?? [], allowedRate: '120' },

@@ -65,8 +65,8 @@ describe('auto-disable (fake clock)', () => {
     });
     const send = async (id: string) => {
       const event = { specversion: '1.0', id, source: '/s', type: 't' } as CloudEvent;
-      const key = eventKey(event);
-      await events.save({ key, event, receivedAt: now.toISOString(), via: 'structured' });
+      const key = eventKey(event, 'default');
+      await events.save({ key, tenant: 'default', event, receivedAt: now.toISOString(), via: 'structured' });
       return process({ eventKey: key, subscriptionId: 'flaky', round: 0 });
     };
 

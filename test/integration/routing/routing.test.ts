@@ -75,7 +75,7 @@ describe('routing the seed events', () => {
     const intent = await request(base).post('/events/intent').send(JSON.stringify(interventionSeed));
     expect(intent.status).toBe(202);
 
-    const aoKey = eventKey({ source: String(ao.source), id: String(ao.id) });
+    const aoKey = eventKey({ source: String(ao.source), id: String(ao.id) }, 'default');
     const intentKeys = (intent.body.events as { key: string }[]).map((e) => e.key);
     const expected = [
       `${aoKey} ${byType}`,
@@ -119,7 +119,7 @@ describe('subscription changes', () => {
     const started = Date.now();
     await harness.admin('patch', `/subscriptions/${id}`).send({ status: 'active' });
     const matched = await eventually(
-      async () => cache.index.match(probe('probe.changed')),
+      async () => cache.index.match('default', probe('probe.changed')),
       (ids) => ids.includes(id),
       1000,
     );
@@ -128,7 +128,7 @@ describe('subscription changes', () => {
 
     await harness.admin('delete', `/subscriptions/${id}`);
     const after = await eventually(
-      async () => cache.index.match(probe('probe.changed')),
+      async () => cache.index.match('default', probe('probe.changed')),
       (ids) => !ids.includes(id),
       1000,
     );
@@ -148,7 +148,7 @@ describe('subscription changes', () => {
       .incr(keys.subscriptions.version)
       .exec();
     const matched = await eventually(
-      async () => cache.index.match(probe('probe.silent')),
+      async () => cache.index.match('default', probe('probe.silent')),
       (ids) => ids.length > 0,
       1000,
     );
@@ -158,7 +158,7 @@ describe('subscription changes', () => {
   it('routing the same event again delivers nothing twice', async () => {
     const id = await createSubscription({ sink: sinkUrl, types: ['probe.twice'] });
     await eventually(
-      async () => cache.index.match(probe('probe.twice')),
+      async () => cache.index.match('default', probe('probe.twice')),
       (ids) => ids.includes(id),
       1000,
     );
@@ -172,7 +172,7 @@ describe('subscription changes', () => {
 
     const queue = createBullmqDeliveryQueue({ connection: redis.client(), prefix: keys.bullPrefix });
     const route = createEventRouter({ index: cache.index, deliveries: queue });
-    const stored = { key, event: probe('probe.twice') };
+    const stored = { key, tenant: 'default', event: probe('probe.twice') };
     expect(await route(stored)).toEqual([id]);
     expect(await route(stored)).toEqual([id]);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -50,7 +50,7 @@ it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, ex
       delivered: 60,
       failed: 60,
     });
-    const { items } = await deliveries.list({ limit: 10 });
+    const { items } = await deliveries.list({ tenant: 'default', limit: 10 });
     expect(items.map((d) => [d.eventId, d.status])).toEqual([['in-flight', 'delivered']]);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

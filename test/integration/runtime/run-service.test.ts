@@ -42,7 +42,7 @@ describe('runService (ROLE=all)', () => {
     expect((await harness.postEvent(event)).status).toBe(202);
 
     const recordKey = createKeySpace(harness.prefix).eventRecord(
-      eventKey({ source: String(event.source), id: String(event.id) }),
+      eventKey({ source: String(event.source), id: String(event.id) }, 'default'),
     );
     const client = harness.redis.client();
     const stored = await eventually(

@@ -52,7 +52,7 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
       failed: 60,
     });
     const done = await eventually(
-      async () => (await deliveries.list({ limit: 100 })).items,
+      async () => (await deliveries.list({ tenant: 'default', limit: 100 })).items,
       (items) => items.length === 30 && items.every((d) => d.status === 'delivered'),
       30_000,
       200,

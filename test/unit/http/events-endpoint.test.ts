@@ -189,11 +189,13 @@ describe('health and unknown routes', () => {
 });
 
 describe('management API without ADMIN_API_KEY', () => {
-  it('is off: every call is refused with 503, whatever the key', async () => {
+  it('takes only stored API keys: anything else is refused with 401, saying how to get a key', async () => {
     const app = buildTestApp({ queue: new InMemoryIngestQueue(), adminKey: null });
-    const res = await request(app).get('/subscriptions').set('authorization', 'Bearer anything-at-all-000');
-    expectProblem(res, 503, 'management_api_disabled');
-    expect(res.body.detail).toMatch(/ADMIN_API_KEY/);
+    const wrong = await request(app).get('/subscriptions').set('authorization', 'Bearer anything-at-all-000');
+    expectProblem(wrong, 401, 'unauthorized');
+    const none = await request(app).get('/subscriptions');
+    expectProblem(none, 401, 'unauthorized');
+    expect(none.body.detail).toMatch(/ce-relay keys create/);
   });
 });
 

@@ -15,11 +15,18 @@ describe('createEventAcceptor', () => {
       retryAfterSeconds: 5,
       now: () => new Date(0),
     });
-    const result = await accept([event, event], 'batched');
+    const result = await accept([event, event], 'batched', 'acme');
     expect(result).toMatchObject({ accepted: 2, duplicates: 1 });
     expect(result.events.map((e) => e.duplicate)).toEqual([false, true]);
     expect(queue.jobs).toEqual([
-      { v: 1, key: result.events[0]?.key, receivedAt: '1970-01-01T00:00:00.000Z', via: 'batched', event },
+      {
+        v: 1,
+        key: result.events[0]?.key,
+        tenant: 'acme',
+        receivedAt: '1970-01-01T00:00:00.000Z',
+        via: 'batched',
+        event,
+      },
     ]);
   });
 
@@ -27,7 +34,7 @@ describe('createEventAcceptor', () => {
     const queue = new InMemoryIngestQueue();
     queue.failWith = new Error('Connection is closed.');
     const accept = createEventAcceptor({ queue, enqueueTimeoutMs: 1000, retryAfterSeconds: 7 });
-    await expect(accept([event], 'structured')).rejects.toMatchObject({
+    await expect(accept([event], 'structured', 'default')).rejects.toMatchObject({
       status: 503,
       code: 'redis_unavailable',
       headers: { 'Retry-After': '7' },
@@ -42,7 +49,7 @@ describe('createEventAcceptor', () => {
         enqueueTimeoutMs: 2000,
         retryAfterSeconds: 5,
       });
-      const pending = accept([event], 'structured');
+      const pending = accept([event], 'structured', 'default');
       const settled = expect(pending).rejects.toBeInstanceOf(AppError);
       await jest.advanceTimersByTimeAsync(2000);
       await settled;

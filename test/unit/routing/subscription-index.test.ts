@@ -17,19 +17,19 @@ describe('SubscriptionIndex', () => {
       subscription('paused', { status: 'paused' }),
       subscription('disabled', { status: 'disabled', types: ['a'] }),
     ]);
-    expect(index.match(event('a')).sort()).toEqual(['by-type', 'wildcard']);
-    expect(index.match(event('b')).sort()).toEqual(['by-type', 'filtered', 'wildcard']);
-    expect(index.match(event('z', '/other')).sort()).toEqual(['by-source', 'wildcard']);
+    expect(index.match('default', event('a')).sort()).toEqual(['by-type', 'wildcard']);
+    expect(index.match('default', event('b')).sort()).toEqual(['by-type', 'filtered', 'wildcard']);
+    expect(index.match('default', event('z', '/other')).sort()).toEqual(['by-source', 'wildcard']);
   });
 
   it('follows updates and removals, also of the types', () => {
     const index = new SubscriptionIndex();
     index.upsert(subscription('s', { types: ['a'] }));
     index.upsert(subscription('s', { types: ['b'], updatedAt: '2026-01-02T00:00:00.000Z' }));
-    expect(index.match(event('a'))).toEqual([]);
-    expect(index.match(event('b'))).toEqual(['s']);
+    expect(index.match('default', event('a'))).toEqual([]);
+    expect(index.match('default', event('b'))).toEqual(['s']);
     index.remove('s');
-    expect(index.match(event('b'))).toEqual([]);
+    expect(index.match('default', event('b'))).toEqual([]);
     expect(index.size).toBe(0);
   });
 
@@ -37,6 +37,23 @@ describe('SubscriptionIndex', () => {
     const index = new SubscriptionIndex();
     index.replaceAll([subscription('x'), subscription('y')]);
     index.replaceAll([subscription('y')]);
-    expect(index.match(event('any'))).toEqual(['y']);
+    expect(index.match('default', event('any'))).toEqual(['y']);
+  });
+
+  it("matches only the event's tenant's subscriptions", () => {
+    const index = new SubscriptionIndex();
+    index.replaceAll([
+      subscription('acme-typed', { tenant: 'acme', types: ['a'] }),
+      subscription('acme-any', { tenant: 'acme' }),
+      subscription('globex-typed', { tenant: 'globex', types: ['a'] }),
+      subscription('globex-any', { tenant: 'globex' }),
+    ]);
+    expect(index.match('acme', event('a')).sort()).toEqual(['acme-any', 'acme-typed']);
+    expect(index.match('globex', event('a')).sort()).toEqual(['globex-any', 'globex-typed']);
+    expect(index.match('default', event('a'))).toEqual([]);
+    index.remove('acme-any');
+    index.remove('globex-typed');
+    expect(index.match('acme', event('a'))).toEqual(['acme-typed']);
+    expect(index.match('globex', event('a'))).toEqual(['globex-any']);
   });
 });

@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig, processEnvironment } from '../config';
+import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
+import { DEFAULT_REDIS_URL } from '../runtime';
+import { createApiKeyService, createRedisApiKeyStore } from '../security';
+import { KEYS_USAGE, runKeysCommand } from './keys-command';
+
+const USAGE = `ce-relay: the command line of ce-relay (start the service with \`npm start\`)\n${KEYS_USAGE}`;
+
+/**
+ * Entry point of `npx ce-relay`: reads REDIS_URL and KEY_PREFIX like the service does, runs one
+ * command against that Redis and resolves with the exit code.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const [group, ...rest] = argv;
+  if (group !== 'keys') {
+    process.stderr.write(`${USAGE}\n`);
+    return group === undefined || group === '--help' || group === 'help' ? 0 : 2;
+  }
+  let config;
+  try {
+    config = loadConfig(processEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ce-relay: ${error.message}\n`);
+    return 2;
+  }
+  const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redis = createRedisConnection(url, 'command');
+  redis.on('error', () => undefined);
+  try {
+    if (!(await waitForReady(redis, 3_000))) {
+      process.stderr.write(
+        `ce-relay: no Redis answers at ${url}; set REDIS_URL to the Redis that ce-relay uses (an embedded one logs its URL at start-up)\n`,
+      );
+      return 1;
+    }
+    const keys = createApiKeyService({
+      store: createRedisApiKeyStore(redis, createKeySpace(config.KEY_PREFIX).apiKeys),
+    });
+    return await runKeysCommand(rest, {
+      keys,
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
