@@ -16,22 +16,22 @@ export interface RelayProcess {
 }
 
 export function startRelayProcess(port: number, env: Record<string, string>): RelayProcess {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(__dirname, '../../src/main.ts')],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        ADMIN_API_KEY: RELAY_ADMIN_KEY,
-        ALLOW_SINK_CIDRS: '127.0.0.0/8',
-        ...env,
-      },
-      stdio: 'ignore',
+  // tsx as a loader of this very process (not tsx's CLI, which runs the program in a child of
+  // its own): a signal sent to `child` reaches ce-relay itself.
+  const root = path.join(__dirname, '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ADMIN_API_KEY: RELAY_ADMIN_KEY,
+      ALLOW_SINK_CIDRS: '127.0.0.0/8',
+      ...env,
     },
-  );
+    stdio: 'ignore',
+  });
   const base = `http://127.0.0.1:${port}`;
   return {
     child,
