@@ -82,13 +82,13 @@ export function createDeliverProcessor(
     return done;
   };
 
+  /** The delivery's record, created on its first attempt (one round trip either way). */
   const ensureRecord = async (job: JobInput, id: string): Promise<DeliveryRecord | undefined> => {
-    const existing = await deps.deliveries.get(id);
-    if (existing) return existing;
     const stored = await deps.events.get(job.eventKey);
-    if (!stored) return undefined;
+    // The event expired: only a delivery recorded before can still be finished (as failed).
+    if (!stored) return deps.deliveries.get(id);
     const { event } = stored;
-    await deps.deliveries.create({
+    return deps.deliveries.ensure({
       id,
       tenant: stored.tenant,
       eventKey: job.eventKey,
@@ -99,7 +99,6 @@ export function createDeliverProcessor(
       subscriptionId: job.subscriptionId,
       createdAt: now().toISOString(),
     });
-    return deps.deliveries.get(id);
   };
 
   const attempt = async (record: DeliveryRecord, subscription: Subscription): Promise<DeliverDecision> => {

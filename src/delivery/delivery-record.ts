@@ -65,8 +65,8 @@ export interface DeliveryPage {
 
 /** Port for delivery records. */
 export interface DeliveryStore {
-  /** Creates the record unless it exists; true when it was created. */
-  create(delivery: NewDelivery): Promise<boolean>;
+  /** Creates the record unless it exists, in one round trip; answers the record as stored. */
+  ensure(delivery: NewDelivery): Promise<DeliveryRecord>;
   get(id: string): Promise<DeliveryRecord | undefined>;
   attempts(id: string): Promise<DeliveryAttempt[]>;
   /** Appends an attempt and updates the record; a final status starts the retention clock. */

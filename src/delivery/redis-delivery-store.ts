@@ -25,16 +25,17 @@ export interface RetentionSeconds {
 
 // KEYS: record, attempts list, tenant index, subscription index, event set.
 // ARGV: index member ("<time>|<id>"), id, oldest member to keep, then field/value pairs.
-// Index entries older than the longest retention are trimmed here, so indexes do not grow forever.
-const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+// Answers the record (created or found). Index entries older than the longest retention are
+// trimmed here, so indexes do not grow forever.
+const ENSURE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[3])
 redis.call('ZREMRANGEBYLEX', KEYS[4], '-', '(' .. ARGV[3])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 redis.call('ZADD', KEYS[4], 0, ARGV[1])
 redis.call('SADD', KEYS[5], ARGV[2])
-return 1`;
+return redis.call('HGETALL', KEYS[1])`;
 
 /** Index members sort by creation time, then id: "<ms, 15 digits>|<id>". */
 const member = (ms: number, id: string) => `${String(ms).padStart(15, '0')}|${id}`;
@@ -55,14 +56,14 @@ end
 return -1`;
 
 type Scripted = Redis & {
-  ceCreateDelivery(
+  ceEnsureDelivery(
     k1: string,
     k2: string,
     k3: string,
     k4: string,
     k5: string,
     ...argv: string[]
-  ): Promise<number>;
+  ): Promise<string[]>;
   ceBeginReplay(k1: string, k2: string, ...argv: string[]): Promise<number>;
 };
 
@@ -101,8 +102,8 @@ export function createRedisDeliveryStore(
   retention: RetentionSeconds,
 ): DeliveryStore {
   const scripted = redis as Scripted;
-  if (typeof scripted.ceCreateDelivery !== 'function') {
-    redis.defineCommand('ceCreateDelivery', { numberOfKeys: 5, lua: CREATE });
+  if (typeof scripted.ceEnsureDelivery !== 'function') {
+    redis.defineCommand('ceEnsureDelivery', { numberOfKeys: 5, lua: ENSURE });
     redis.defineCommand('ceBeginReplay', { numberOfKeys: 2, lua: BEGIN_REPLAY });
   }
   const getMany = async (ids: readonly string[]) => {
@@ -115,7 +116,7 @@ export function createRedisDeliveryStore(
   };
 
   return {
-    async create(d: NewDelivery) {
+    async ensure(d: NewDelivery) {
       const fields = {
         ...d,
         status: 'pending',
@@ -124,7 +125,7 @@ export function createRedisDeliveryStore(
         roundAttempts: '0',
         updatedAt: d.createdAt,
       };
-      const created = await scripted.ceCreateDelivery(
+      const flat = await scripted.ceEnsureDelivery(
         keys.delivery(d.id),
         keys.attempts(d.id),
         keys.byTenant(d.tenant),
@@ -135,7 +136,9 @@ export function createRedisDeliveryStore(
         member(Date.parse(d.createdAt) - Math.max(retention.delivered, retention.failed) * 1000, ''),
         ...Object.entries(fields).flatMap(([k, v]) => [k, String(v)]),
       );
-      return created === 1;
+      const hash: Record<string, string> = {};
+      for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+      return fromHash(hash)!;
     },
     async get(id) {
       return fromHash(await redis.hgetall(keys.delivery(id)));

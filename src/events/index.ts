@@ -3,3 +3,4 @@ export { eventKey } from './event-key';
 export type { EventRecord, EventRecordStore, EnrichmentFailure } from './event-record-store';
 export { createRedisEventRecordStore, type RedisEventRecordStoreOptions } from './redis-event-record-store';
 export { createIngestProcessor, type IngestProcessorDeps, type IngestWork } from './ingest-processor';
+export { createCachedEventRecords, type CachedEventRecordsOptions } from './cached-event-records';

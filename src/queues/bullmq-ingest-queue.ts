@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { IngestJob } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
+import { createMicroBatcher } from './micro-batcher';
 
 /** Result of queuing one event: its key, and whether it was a repeat within the dedupe window. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
@@ -48,6 +49,20 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
   });
   queue.on('error', (error) => options.onError?.(error));
   const ttl = options.dedupeWindowSeconds * 1000;
+  // Concurrent requests' jobs share one addBulk (one round trip); each request is still answered
+  // only once Redis confirmed the whole flush its jobs were in.
+  const add = createMicroBatcher(async (jobs: readonly IngestJob[]) => {
+    const requested = jobs.map((data) => ({
+      name: 'event',
+      data,
+      opts: { jobId: randomUUID(), deduplication: { id: data.key, ttl } },
+    }));
+    const added = await queue.addBulk(requested);
+    return added.map((job, index) => ({
+      key: jobs[index]!.key,
+      duplicate: job.id !== requested[index]!.opts.jobId,
+    }));
+  });
   return {
     queue,
     async enqueue(jobs) {
@@ -55,19 +70,7 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
       // Known to be down (lost, or never reached): fail now rather than wait for a reconnect.
       if (DOWN.has(options.connection.status))
         throw new Error(`Redis connection is ${options.connection.status}`);
-      const requested = jobs.map((data) => ({
-        name: 'event',
-        data,
-        opts: { jobId: randomUUID(), deduplication: { id: data.key, ttl } },
-      }));
-      const added =
-        jobs.length === 1
-          ? [await queue.add(requested[0]!.name, requested[0]!.data, requested[0]!.opts)]
-          : await queue.addBulk(requested);
-      return added.map((job, index) => ({
-        key: jobs[index]!.key,
-        duplicate: job.id !== requested[index]!.opts.jobId,
-      }));
+      return add(jobs);
     },
     close: () => queue.close(),
   };

@@ -7,7 +7,7 @@ import {
   createRedisSubscriptionHealth,
 } from '../delivery';
 import { createEnricher, createRedisUpstreamRateLimiter, createUpstreamClient } from '../enrich';
-import { createIngestProcessor, createRedisEventRecordStore } from '../events';
+import { createCachedEventRecords, createIngestProcessor, createRedisEventRecordStore } from '../events';
 import { throttledWarn, type Logger } from '../logging';
 import {
   createBullmqDeliveryQueue,
@@ -43,9 +43,11 @@ export interface StartWorkersDeps {
 export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const { config, keys, logger } = deps;
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
-  const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);
-  const connections = [connect(), connect(), connect(), connect()] as const;
-  const [ingestConnection, deliverConnection, commands, subscriber] = connections;
+  const connect = (autoPipelining = false) =>
+    createRedisConnection(deps.redisUrl, 'worker', { autoPipelining }).on('error', onError);
+  // BullMQ's connections, then `records`: ce-relay's own per-delivery commands, auto-pipelined.
+  const connections = [connect(), connect(), connect(), connect(), connect(true)] as const;
+  const [ingestConnection, deliverConnection, commands, subscriber, records] = connections;
 
   const subscriptionStore = createRedisSubscriptionStore(commands, keys.subscriptions);
   const subscriptions = createSubscriptionCache({
@@ -57,11 +59,11 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   });
   const deliveryQueue = createBullmqDeliveryQueue({ connection: commands, prefix: keys.bullPrefix, onError });
   const events = createRedisEventRecordStore({
-    redis: commands,
+    redis: records,
     recordKey: keys.eventRecord,
     retentionSeconds: config.EVENT_RETENTION_SECONDS,
   });
-  const limiter = createRedisUpstreamRateLimiter(commands, {
+  const limiter = createRedisUpstreamRateLimiter(records, {
     window: keys.upstreamWindow,
     pause: keys.upstreamPause,
   });
@@ -98,14 +100,14 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     concurrency: config.DELIVERY_CONCURRENCY,
     process: createDeliverProcessor({
       subscription: (id) => subscriptions.index.get(id),
-      events,
-      deliveries: createRedisDeliveryStore(commands, keys.deliveries, {
+      events: createCachedEventRecords(events, { maxEntries: 5_000, ttlMs: 30_000 }),
+      deliveries: createRedisDeliveryStore(records, keys.deliveries, {
         delivered: config.DELIVERED_RETENTION_SECONDS,
         failed: config.FAILED_RETENTION_SECONDS,
       }),
-      limiter: createRedisInflightLimiter(commands, keys.inflight),
+      limiter: createRedisInflightLimiter(records, keys.inflight),
       send: sender,
-      health: createRedisSubscriptionHealth(commands, keys.failingSince),
+      health: createRedisSubscriptionHealth(records, keys.failingSince),
       disableSubscription: async (id, reason, failingSince) => {
         logger.warn({ subscriptionId: id, reason }, 'disabling subscription');
         await subscriptionService.disable(id, reason, failingSince);

@@ -1,0 +1,151 @@
+import type { ChildProcess } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { postAtFixedRate, postEvents } from '../support/load';
+import { BENCH_ADMIN_KEY, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
+import { median, percentile, repeat } from '../support/stats';
+
+const PREFIX = 'bench-e2e';
+const FANOUT = 3;
+/** In-flight cap of each subscription: as many as one worker process sends at once. */
+const MAX_IN_FLIGHT = Number(process.env.BENCH_MAX_IN_FLIGHT ?? 50);
+
+export interface EndToEndFigures {
+  readonly eventsPerSecond: number;
+  readonly deliveriesPerSecond: number;
+  readonly bytesPerEvent: number;
+  readonly latency: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly p99: number;
+    readonly count: number;
+  };
+  readonly latencyRate: number;
+  readonly lost: number;
+}
+
+export interface EndToEndOptions {
+  readonly runs: number;
+  readonly events: number;
+  readonly latencySeconds: number;
+  readonly latencyRate: number;
+  /** Settings for the ce-relay processes (e.g. concurrency). */
+  readonly env?: Record<string, string>;
+}
+
+interface SinkStats {
+  count: number;
+  lastAt: number;
+  latencies: number[];
+}
+
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * ce-relay as docker-compose runs it (an API process and a worker process) with three
+ * subscriptions on one local sink: throughput (events posted in batches of 100 until every
+ * delivery arrived), Redis memory retained per event, and latency at a fixed rate of single POSTs
+ * (from just before the request to the sink's receipt).
+ */
+export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions): Promise<EndToEndFigures> {
+  const sink = await startScript('sink-server.js');
+  const sinkUrl = `http://127.0.0.1:${sink.port}`;
+  const processes: ChildProcess[] = [];
+  try {
+    const api = await startRelay(redis.url, PREFIX, 'api', options.env);
+    processes.push(api.child);
+    const worker = await startRelay(redis.url, PREFIX, 'worker', options.env);
+    processes.push(worker.child);
+    for (let i = 0; i < FANOUT; i++) {
+      const res = await fetch(`http://127.0.0.1:${api.port}/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sink: `${sinkUrl}/hook/${i}`,
+          types: ['ao.order.statuschanged'],
+          delivery: { maxInFlight: MAX_IN_FLIGHT },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+    }
+    const deliverQueue = new Queue('deliver', { connection: redis.client, prefix: `{${PREFIX}}` });
+    await waitFor(
+      () => deliverQueue.getWorkers(),
+      (w) => w.length > 0,
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // subscriptions reach the worker's index
+
+    const stats = async (): Promise<SinkStats> =>
+      (await fetch(`${sinkUrl}/stats`)).json() as Promise<SinkStats>;
+    const reset = (record: boolean) =>
+      fetch(`${sinkUrl}/reset`, { method: 'POST', headers: { 'x-record-latency': String(record) } });
+    let lost = 0;
+
+    const drive = async (label: string, events: number) => {
+      await reset(false);
+      const before = await redis.usedMemory();
+      const started = Date.now();
+      const load = await postEvents({
+        port: api.port,
+        batchSize: 100,
+        label,
+        connections: 4,
+        amount: events / 100,
+      });
+      const expected = load.accepted * FANOUT;
+      const final = await waitFor(stats, (s) => s.count >= expected, 120_000);
+      lost += Math.max(0, expected - final.count) + load.failed;
+      const seconds = (final.lastAt - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const after = await redis.usedMemory();
+      return { eventsPerSecond: load.accepted / seconds, bytesPerEvent: (after - before) / load.accepted };
+    };
+
+    await drive('e2e-warmup', Math.min(2_000, options.events));
+    const runs = await repeat(options.runs, (run) => drive(`e2e-${run}`, options.events));
+
+    const latencyRuns = await repeat(options.runs, async (run) => {
+      await reset(true);
+      const load = await postAtFixedRate({
+        port: api.port,
+        rate: options.latencyRate,
+        seconds: options.latencySeconds,
+        label: `latency-${run}`,
+        connections: 50,
+      });
+      const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 60_000);
+      lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
+      return final.latencies;
+    });
+    await deliverQueue.close();
+
+    const eventsPerSecond = median(runs.map((r) => r.eventsPerSecond));
+    return {
+      eventsPerSecond,
+      deliveriesPerSecond: eventsPerSecond * FANOUT,
+      bytesPerEvent: median(runs.map((r) => r.bytesPerEvent)),
+      latency: {
+        p50: median(latencyRuns.map((l) => percentile(l, 50))),
+        p95: median(latencyRuns.map((l) => percentile(l, 95))),
+        p99: median(latencyRuns.map((l) => percentile(l, 99))),
+        count: latencyRuns.reduce((n, l) => n + l.length, 0),
+      },
+      latencyRate: options.latencyRate,
+      lost,
+    };
+  } finally {
+    for (const child of processes.reverse()) await stop(child);
+    await stop(sink.child);
+  }
+}

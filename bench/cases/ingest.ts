@@ -1,0 +1,72 @@
+import { Queue } from 'bullmq';
+import { postEvents } from '../support/load';
+import { cpuMicros, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
+import { median, repeat } from '../support/stats';
+
+export interface IngestFigures {
+  readonly bare: number;
+  /** CPU time of the server process per request, in microseconds. */
+  readonly bareCpu: number;
+  readonly single: number;
+  readonly singleCpu: number;
+  readonly singleP99: number;
+  readonly batchedEvents: number;
+  readonly failed: number;
+  /** Jobs in the ingest queue against events answered 202: never fewer. */
+  readonly queued: number;
+  readonly acknowledged: number;
+}
+
+export interface IngestOptions {
+  readonly runs: number;
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+/**
+ * Single structured POSTs against a bare Express 5 app (parses the body, answers 202) and
+ * ce-relay's API (validates, deduplicates, queues in Redis before the 202); then batches of 100.
+ */
+export async function benchIngest(redis: BenchRedis, options: IngestOptions): Promise<IngestFigures> {
+  const load = (port: number, batchSize: number, label: string, duration = options.seconds) =>
+    postEvents({ port, batchSize, label, duration, connections: options.connections });
+  /** A load, with the server's CPU time per request it answered 2xx. */
+  const measured = async (pid: number | undefined, batchSize: number, label: string) => {
+    const cpuBefore = cpuMicros(pid);
+    const result = await load(pid === undefined ? 0 : ports.get(pid)!, batchSize, label);
+    return { ...result, cpuPerRequest: (cpuMicros(pid) - cpuBefore) / (result.accepted / batchSize) };
+  };
+  const ports = new Map<number, number>();
+
+  const bare = await startScript('bare-express-server.js');
+  ports.set(bare.child.pid!, bare.port);
+  await load(bare.port, 1, 'warmup', 1);
+  const bareRuns = await repeat(options.runs, (run) => measured(bare.child.pid, 1, `bare-${run}`));
+  await stop(bare.child);
+
+  const prefix = 'bench-ingest';
+  const relay = await startRelay(redis.url, prefix, 'api');
+  ports.set(relay.child.pid!, relay.port);
+  await load(relay.port, 1, 'warmup', 1);
+  const queue = new Queue('ingest', { connection: redis.client, prefix: `{${prefix}}` });
+  const before = await queue.getWaitingCount();
+  const singleRuns = await repeat(options.runs, (run) => measured(relay.child.pid, 1, `single-${run}`));
+  const batchRuns = await repeat(options.runs, (run) => load(relay.port, 100, `batch-${run}`));
+  await stop(relay.child);
+  const queued = (await queue.getWaitingCount()) - before;
+  await queue.obliterate({ force: true });
+  await queue.close();
+
+  const all = [...singleRuns, ...batchRuns];
+  return {
+    bare: median(bareRuns.map((r) => r.requestsPerSecond)),
+    bareCpu: median(bareRuns.map((r) => r.cpuPerRequest)),
+    single: median(singleRuns.map((r) => r.requestsPerSecond)),
+    singleCpu: median(singleRuns.map((r) => r.cpuPerRequest)),
+    singleP99: median(singleRuns.map((r) => r.p99)),
+    batchedEvents: median(batchRuns.map((r) => r.requestsPerSecond * 100)),
+    failed: all.reduce((n, r) => n + r.failed, 0),
+    queued,
+    acknowledged: all.reduce((n, r) => n + r.accepted, 0),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=ingest,e2e,routing] [-- --runs=N]`: ce-relay's benchmark suite, on
+ * loopback, with its own Redis and sinks. Prints one table in which each figure stands next to
+ * the baseline it is compared to, all measured in this run on this machine (medians of several
+ * runs). Exits 1 when an acknowledged event was not delivered.
+ */
+import { cpus, totalmem } from 'node:os';
+import { benchEndToEnd, type EndToEndFigures } from './cases/end-to-end';
+import { benchIngest, type IngestFigures } from './cases/ingest';
+import { benchRawBullmq } from './cases/raw-bullmq';
+import { benchRouting, type RoutingFigures } from './cases/routing';
+import { startBenchRedis } from './support/processes';
+import { fmt } from './support/stats';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const wants = (part: string) => !only || only.includes(part);
+
+const SETTINGS = quick
+  ? {
+      runs: 1,
+      ingestSeconds: 3,
+      e2eEvents: 3_000,
+      latencySeconds: 5,
+      matchEvents: 50_000,
+      routeEvents: 2_000,
+    }
+  : {
+      runs: 3,
+      ingestSeconds: 8,
+      e2eEvents: 20_000,
+      latencySeconds: 20,
+      matchEvents: 300_000,
+      routeEvents: 10_000,
+    };
+const runsFlag = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length));
+if (Number.isInteger(runsFlag) && runsFlag > 0) SETTINGS.runs = runsFlag;
+const CONNECTIONS = 50;
+const LATENCY_RATE = 1_000;
+
+type Row = [string, string, string, string];
+
+function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routing?: RoutingFigures): Row[] {
+  const table: Row[] = [];
+  if (ingest) {
+    table.push(
+      [
+        'ingest, single event: bare Express 5 (parse, 202)',
+        `${fmt(ingest.bare)} req/s, ${fmt(ingest.bareCpu)} us CPU/req`,
+        'baseline',
+        '',
+      ],
+      [
+        'ingest, single event: ce-relay (validated, deduped, queued before 202)',
+        `${fmt(ingest.single)} req/s, ${fmt(ingest.singleCpu)} us CPU/req`,
+        `${(ingest.single / ingest.bare).toFixed(2)} x bare (CPU ${(ingest.singleCpu / ingest.bareCpu).toFixed(2)} x)`,
+        '>= 0.75 x bare',
+      ],
+      ['ingest, batches of 100: ce-relay', `${fmt(ingest.batchedEvents)} events/s`, '', '>= 20,000 events/s'],
+    );
+  }
+  if (raw !== undefined)
+    table.push(['raw BullMQ: addBulk + no-op worker', `${fmt(raw)} jobs/s`, 'baseline', '']);
+  if (e2e) {
+    table.push(
+      [
+        'end to end: 3 subscriptions, one sink (API + worker process)',
+        `${fmt(e2e.eventsPerSecond)} events/s = ${fmt(e2e.deliveriesPerSecond)} deliveries/s`,
+        raw ? `${(e2e.deliveriesPerSecond / raw).toFixed(2)} x raw BullMQ` : '',
+        '>= 2,000 events/s',
+      ],
+      [
+        `latency at ${fmt(e2e.latencyRate)} events/s, ingest request to sink (${fmt(e2e.latency.count)} deliveries)`,
+        `p50 ${fmt(e2e.latency.p50)} / p95 ${fmt(e2e.latency.p95)} / p99 ${fmt(e2e.latency.p99)} ms`,
+        '',
+        'p99 < 50 ms',
+      ],
+      ['Redis memory retained per event (record + 3 deliveries)', `${fmt(e2e.bytesPerEvent)} bytes`, '', ''],
+    );
+  }
+  if (routing) {
+    table.push(
+      [
+        `routing: match against ${fmt(routing.subscriptions)} subscriptions (${routing.matchedPerEvent} match)`,
+        `${fmt(routing.matchMicros, 2)} us/event`,
+        '',
+        '< 50 us/event',
+      ],
+      [
+        `routing: match + queue ${routing.matchedPerEvent} delivery jobs (Redis)`,
+        `${fmt(routing.routeMicros, 1)} us/event`,
+        '',
+        '',
+      ],
+    );
+  }
+  return table;
+}
+
+function print(table: Row[]) {
+  const header: Row = ['case', 'measured', 'compared', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of table) console.log(line(row));
+}
+
+async function main() {
+  const started = Date.now();
+  const redis = await startBenchRedis();
+  const version = await redis.client.info('server');
+  const redisVersion = /redis_version:(\S+)/.exec(version)?.[1] ?? '?';
+  let ingest: IngestFigures | undefined;
+  let e2e: EndToEndFigures | undefined;
+  let raw: number | undefined;
+  let routing: RoutingFigures | undefined;
+  try {
+    if (wants('ingest')) {
+      console.error('bench: ingest ...');
+      ingest = await benchIngest(redis, {
+        runs: SETTINGS.runs,
+        seconds: SETTINGS.ingestSeconds,
+        connections: CONNECTIONS,
+      });
+    }
+    if (wants('e2e')) {
+      console.error('bench: raw BullMQ ...');
+      raw = await benchRawBullmq(redis, SETTINGS.e2eEvents * 3, SETTINGS.runs);
+      console.error('bench: end to end and latency ...');
+      e2e = await benchEndToEnd(redis, {
+        runs: SETTINGS.runs,
+        events: SETTINGS.e2eEvents,
+        latencySeconds: SETTINGS.latencySeconds,
+        latencyRate: LATENCY_RATE,
+      });
+    }
+    if (wants('routing')) {
+      console.error('bench: routing ...');
+      routing = await benchRouting(redis, {
+        runs: SETTINGS.runs,
+        matchEvents: SETTINGS.matchEvents,
+        routeEvents: SETTINGS.routeEvents,
+      });
+    }
+  } finally {
+    await redis.stop();
+  }
+  console.log(
+    `\nce-relay benchmark${quick ? ' (quick)' : ''}: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ` +
+      `${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Redis ${redisVersion} (AOF everysec); ` +
+      `median of ${SETTINGS.runs} run(s); ingest with autocannon, ${CONNECTIONS} connections, ${SETTINGS.ingestSeconds} s a run; ` +
+      `end to end ${fmt(SETTINGS.e2eEvents)} events a run; latency ${SETTINGS.latencySeconds} s a run\n`,
+  );
+  print(rows(ingest, e2e, raw, routing));
+  const problems: string[] = [];
+  if (ingest && ingest.queued < ingest.acknowledged)
+    problems.push(`ingest: ${ingest.acknowledged} events answered 202 but only ${ingest.queued} queued`);
+  if (e2e && e2e.lost > 0) problems.push(`end to end: ${e2e.lost} deliveries missing or requests failed`);
+  if (ingest && ingest.failed > 0) problems.push(`ingest: ${ingest.failed} requests failed`);
+  console.log(
+    `\n${problems.length === 0 ? 'every acknowledged event was queued and delivered' : problems.join('\n')}; ` +
+      `took ${fmt((Date.now() - started) / 1000)} s`,
+  );
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

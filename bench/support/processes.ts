@@ -1,0 +1,108 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, startRedisServer } from '../../src/runtime';
+
+const root = path.join(__dirname, '..', '..');
+export const BENCH_ADMIN_KEY = 'bench-admin-key-0000000000001';
+
+export async function waitForHttp(port: number, path = '/healthz'): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing answers on port ${port}`);
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A redis-server of the bench's own (AOF everysec, as in production), in a temp dir. */
+export async function startBenchRedis() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ce-relay-bench-'));
+  const server = await startRedisServer({ port: await freePort(), dir });
+  const client = new Redis(server.url, { maxRetriesPerRequest: null });
+  return {
+    url: server.url,
+    client,
+    async usedMemory(): Promise<number> {
+      const info = await client.info('memory');
+      return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+    },
+    async stop() {
+      client.disconnect();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type BenchRedis = Awaited<ReturnType<typeof startBenchRedis>>;
+
+/** A plain JS server of bench/ in a child process, listening on a free port. */
+export async function startScript(script: string): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const child = fork(path.join(__dirname, '..', script), [], { env: { ...process.env, PORT: String(port) } });
+  await waitForHttp(port, script.includes('sink') ? '/stats' : '/healthz');
+  return { port, child };
+}
+
+/** ce-relay from dist/ (`npm run build` first) in a child process, with `role` and extra settings. */
+export async function startRelay(
+  redisUrl: string,
+  prefix: string,
+  role: 'api' | 'worker' | 'all',
+  env: Record<string, string> = {},
+): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the ce-relay processes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/src/main.js')], {
+    env: {
+      ...process.env,
+      ROLE: role,
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      KEY_PREFIX: prefix,
+      ADMIN_API_KEY: BENCH_ADMIN_KEY,
+      ALLOW_SINK_CIDRS: '127.0.0.0/8',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // A worker-only process serves no HTTP; the caller waits for its workers in Redis.
+  if (role !== 'worker') {
+    try {
+      await waitForHttp(port, '/readyz');
+    } catch (error) {
+      await stop(child);
+      throw error;
+    }
+  }
+  return { port, child };
+}
+
+/** CPU time (user + system) a process has used so far, in microseconds (Linux /proc). */
+export function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted from the state field (3).
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;

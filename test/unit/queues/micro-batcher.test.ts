@@ -1,0 +1,45 @@
+import { createMicroBatcher } from '../../../src/queues/micro-batcher';
+
+describe('createMicroBatcher', () => {
+  it('flushes calls made in the same turn together and answers each caller with its own results', async () => {
+    const flushes: number[][] = [];
+    const batch = createMicroBatcher(async (items: readonly number[]) => {
+      flushes.push([...items]);
+      return items.map((n) => n * 10);
+    });
+    const [a, b, c] = await Promise.all([batch([1, 2]), batch([3]), batch([4, 5, 6])]);
+    expect(flushes).toEqual([[1, 2, 3, 4, 5, 6]]);
+    expect([a, b, c]).toEqual([[10, 20], [30], [40, 50, 60]]);
+    expect(await batch([7])).toEqual([70]);
+    expect(flushes).toHaveLength(2);
+  });
+
+  it('rejects every caller of a failed flush, and the next flush starts clean', async () => {
+    let fail = true;
+    const batch = createMicroBatcher(async (items: readonly string[]) => {
+      if (fail) throw new Error('Redis went away');
+      return items.map((s) => s.toUpperCase());
+    });
+    const results = await Promise.allSettled([batch(['a']), batch(['b'])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect(await batch(['c'])).toEqual(['C']);
+  });
+
+  it('never puts more than maxItems in one flush (a larger call goes alone)', async () => {
+    const sizes: number[] = [];
+    const batch = createMicroBatcher(async (items: readonly number[]) => {
+      sizes.push(items.length);
+      return items;
+    }, 3);
+    await Promise.all([batch([1, 2]), batch([3, 4]), batch([5]), batch([6, 7, 8, 9])]);
+    expect(sizes).toEqual([2, 3, 4]);
+  });
+
+  it('answers an empty call at once', async () => {
+    const batch = createMicroBatcher(async () => {
+      throw new Error('not called');
+    });
+    expect(await batch([])).toEqual([]);
+  });
+});
