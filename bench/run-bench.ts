@@ -74,6 +74,12 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routi
         '>= 2,000 events/s',
       ],
       [
+        'end to end: CPU per delivery (ingest, routing and sending included)',
+        `worker ${fmt(e2e.workerCpuPerDelivery)} us, Redis ${fmt(e2e.redisCpuPerDelivery)} us`,
+        '',
+        '',
+      ],
+      [
         `latency at ${fmt(e2e.latencyRate)} events/s, ingest request to sink (${fmt(e2e.latency.count)} deliveries)`,
         `p50 ${fmt(e2e.latency.p50)} / p95 ${fmt(e2e.latency.p95)} / p99 ${fmt(e2e.latency.p99)} ms`,
         '',

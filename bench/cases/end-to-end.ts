@@ -1,7 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { postAtFixedRate, postEvents } from '../support/load';
-import { BENCH_ADMIN_KEY, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
+import {
+  BENCH_ADMIN_KEY,
+  cpuMicros,
+  startRelay,
+  startScript,
+  stop,
+  type BenchRedis,
+} from '../support/processes';
 import { median, percentile, repeat } from '../support/stats';
 
 const PREFIX = 'bench-e2e';
@@ -13,6 +20,9 @@ export interface EndToEndFigures {
   readonly eventsPerSecond: number;
   readonly deliveriesPerSecond: number;
   readonly bytesPerEvent: number;
+  /** CPU time per delivery of the worker process and of redis-server, in microseconds. */
+  readonly workerCpuPerDelivery: number;
+  readonly redisCpuPerDelivery: number;
   readonly latency: {
     readonly p50: number;
     readonly p95: number;
@@ -95,6 +105,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
     const drive = async (label: string, events: number) => {
       await reset(false);
       const before = await redis.usedMemory();
+      const cpuBefore = [cpuMicros(worker.child.pid), cpuMicros(redis.pid)] as const;
       const started = Date.now();
       const load = await postEvents({
         port: api.port,
@@ -107,9 +118,17 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       const final = await waitFor(stats, (s) => s.count >= expected, 120_000);
       lost += Math.max(0, expected - final.count) + load.failed;
       const seconds = (final.lastAt - started) / 1000;
+      const deliveries = load.accepted * FANOUT;
+      const workerCpu = (cpuMicros(worker.child.pid) - cpuBefore[0]) / deliveries;
+      const redisCpu = (cpuMicros(redis.pid) - cpuBefore[1]) / deliveries;
       await new Promise((resolve) => setTimeout(resolve, 200));
       const after = await redis.usedMemory();
-      return { eventsPerSecond: load.accepted / seconds, bytesPerEvent: (after - before) / load.accepted };
+      return {
+        eventsPerSecond: load.accepted / seconds,
+        bytesPerEvent: (after - before) / load.accepted,
+        workerCpu,
+        redisCpu,
+      };
     };
 
     await drive('e2e-warmup', Math.min(2_000, options.events));
@@ -135,6 +154,8 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       eventsPerSecond,
       deliveriesPerSecond: eventsPerSecond * FANOUT,
       bytesPerEvent: median(runs.map((r) => r.bytesPerEvent)),
+      workerCpuPerDelivery: median(runs.map((r) => r.workerCpu)),
+      redisCpuPerDelivery: median(runs.map((r) => r.redisCpu)),
       latency: {
         p50: median(latencyRuns.map((l) => percentile(l, 50))),
         p95: median(latencyRuns.map((l) => percentile(l, 95))),

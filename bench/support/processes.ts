@@ -35,6 +35,7 @@ export async function startBenchRedis() {
   const client = new Redis(server.url, { maxRetriesPerRequest: null });
   return {
     url: server.url,
+    pid: server.pid,
     client,
     async usedMemory(): Promise<number> {
       const info = await client.info('memory');

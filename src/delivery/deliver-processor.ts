@@ -101,7 +101,12 @@ export function createDeliverProcessor(
     });
   };
 
-  const attempt = async (record: DeliveryRecord, subscription: Subscription): Promise<DeliverDecision> => {
+  /** One attempt; `release` frees the subscription's in-flight slot once the answer is in. */
+  const attempt = async (
+    record: DeliveryRecord,
+    subscription: Subscription,
+    release: () => Promise<void>,
+  ): Promise<DeliverDecision> => {
     const stored = await deps.events.get(record.eventKey);
     if (!stored) return finishWithoutSending(record, 'the event record has expired');
     const started = now();
@@ -137,7 +142,8 @@ export function createDeliverProcessor(
     const at = now();
     const nextAttemptAt = final ? undefined : new Date(at.getTime() + delayMs).toISOString();
     const error = outcome.kind === 'delivered' ? undefined : reasonOf(outcome, final);
-    await deps.deliveries.recordAttempt(
+    // The record, the subscription's health and its slot are independent writes: one round trip.
+    const recorded = deps.deliveries.recordAttempt(
       record.id,
       {
         round: record.round,
@@ -151,7 +157,7 @@ export function createDeliverProcessor(
       },
       { status, attemptCount, roundAttempts, updatedAt: at.toISOString(), nextAttemptAt, lastError: error },
     );
-    await updateHealth(subscription, outcome, at);
+    await Promise.all([recorded, updateHealth(subscription, outcome, at), release()]);
     return final ? done : { kind: 'later', delayMs: delayMs };
   };
 
@@ -186,10 +192,15 @@ export function createDeliverProcessor(
     if (!(await deps.limiter.acquire(subscription.id, id, subscription.delivery.maxInFlight, leaseMs))) {
       return later(busyDelay(subscription.id));
     }
+    let released = false;
+    const release = () => {
+      released = true;
+      return deps.limiter.release(subscription.id, id);
+    };
     try {
-      return await attempt(record, subscription);
+      return await attempt(record, subscription, release);
     } finally {
-      await deps.limiter.release(subscription.id, id);
+      if (!released) await release();
     }
   };
 }
