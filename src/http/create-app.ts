@@ -36,11 +36,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Ingest first: the hot path should not walk past the other routers.
+  app.use(createEventsRouter(deps.events));
   app.use(createHealthRouter(deps.readiness));
   app.get('/openapi.json', (_req, res) => {
     res.json(deps.openapi);
   });
-  app.use(createEventsRouter(deps.events));
   const { authenticator, keys, subscriptions, deliveries, events, replay } = deps.management;
   const guard = scopeGuard(authenticator);
   const maxBodyBytes = deps.events.maxBodyBytes;
