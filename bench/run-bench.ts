@@ -40,7 +40,8 @@ const SETTINGS = quick
 const runsFlag = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length));
 if (Number.isInteger(runsFlag) && runsFlag > 0) SETTINGS.runs = runsFlag;
 const CONNECTIONS = 50;
-const LATENCY_RATE = 1_000;
+/** The issue's fixed rate, and half of it (what the pipeline sustains here, to see latency unqueued). */
+const LATENCY_RATES = [1_000, 500];
 
 type Row = [string, string, string, string];
 
@@ -79,12 +80,12 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routi
         '',
         '',
       ],
-      [
-        `latency at ${fmt(e2e.latencyRate)} events/s, ingest request to sink (${fmt(e2e.latency.count)} deliveries)`,
-        `p50 ${fmt(e2e.latency.p50)} / p95 ${fmt(e2e.latency.p95)} / p99 ${fmt(e2e.latency.p99)} ms`,
-        '',
-        'p99 < 50 ms',
-      ],
+      ...e2e.latency.map((l): Row => [
+        `latency at ${fmt(l.rate)} events/s, ingest request to sink (${fmt(l.count)} deliveries)`,
+        `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} ms`,
+        l.rate > e2e.eventsPerSecond ? 'above the throughput: queues grow' : '',
+        l.rate === 1_000 ? 'p99 < 50 ms' : '',
+      ]),
       ['Redis memory retained per event (record + 3 deliveries)', `${fmt(e2e.bytesPerEvent)} bytes`, '', ''],
     );
   }
@@ -142,7 +143,7 @@ async function main() {
         runs: SETTINGS.runs,
         events: SETTINGS.e2eEvents,
         latencySeconds: SETTINGS.latencySeconds,
-        latencyRate: LATENCY_RATE,
+        latencyRates: LATENCY_RATES,
       });
     }
     if (wants('routing')) {

@@ -23,21 +23,25 @@ export interface EndToEndFigures {
   /** CPU time per delivery of the worker process and of redis-server, in microseconds. */
   readonly workerCpuPerDelivery: number;
   readonly redisCpuPerDelivery: number;
-  readonly latency: {
-    readonly p50: number;
-    readonly p95: number;
-    readonly p99: number;
-    readonly count: number;
-  };
-  readonly latencyRate: number;
+  /** One entry per rate asked for. */
+  readonly latency: readonly LatencyFigures[];
   readonly lost: number;
+}
+
+export interface LatencyFigures {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly count: number;
 }
 
 export interface EndToEndOptions {
   readonly runs: number;
   readonly events: number;
   readonly latencySeconds: number;
-  readonly latencyRate: number;
+  /** Events per second of each latency measurement. */
+  readonly latencyRates: readonly number[];
   /** Settings for the ce-relay processes (e.g. concurrency). */
   readonly env?: Record<string, string>;
 }
@@ -134,19 +138,29 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
     await drive('e2e-warmup', Math.min(2_000, options.events));
     const runs = await repeat(options.runs, (run) => drive(`e2e-${run}`, options.events));
 
-    const latencyRuns = await repeat(options.runs, async (run) => {
-      await reset(true);
-      const load = await postAtFixedRate({
-        port: api.port,
-        rate: options.latencyRate,
-        seconds: options.latencySeconds,
-        label: `latency-${run}`,
-        connections: 50,
+    const latency: LatencyFigures[] = [];
+    for (const rate of options.latencyRates) {
+      const latencyRuns = await repeat(options.runs, async (run) => {
+        await reset(true);
+        const load = await postAtFixedRate({
+          port: api.port,
+          rate,
+          seconds: options.latencySeconds,
+          label: `latency-${rate}-${run}`,
+          connections: 50,
+        });
+        const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
+        lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
+        return final.latencies;
       });
-      const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 60_000);
-      lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
-      return final.latencies;
-    });
+      latency.push({
+        rate,
+        p50: median(latencyRuns.map((l) => percentile(l, 50))),
+        p95: median(latencyRuns.map((l) => percentile(l, 95))),
+        p99: median(latencyRuns.map((l) => percentile(l, 99))),
+        count: latencyRuns.reduce((n, l) => n + l.length, 0),
+      });
+    }
     await deliverQueue.close();
 
     const eventsPerSecond = median(runs.map((r) => r.eventsPerSecond));
@@ -156,13 +170,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       bytesPerEvent: median(runs.map((r) => r.bytesPerEvent)),
       workerCpuPerDelivery: median(runs.map((r) => r.workerCpu)),
       redisCpuPerDelivery: median(runs.map((r) => r.redisCpu)),
-      latency: {
-        p50: median(latencyRuns.map((l) => percentile(l, 50))),
-        p95: median(latencyRuns.map((l) => percentile(l, 95))),
-        p99: median(latencyRuns.map((l) => percentile(l, 99))),
-        count: latencyRuns.reduce((n, l) => n + l.length, 0),
-      },
-      latencyRate: options.latencyRate,
+      latency,
       lost,
     };
   } finally {

@@ -177,9 +177,24 @@ export function createDeliverProcessor(
 
   return async (job) => {
     const id = deliveryId(job.eventKey, job.subscriptionId);
-    const record = await ensureRecord(job, id);
-    if (!record || record.round !== job.round || record.status !== 'pending') return done;
     const subscription = deps.subscription(job.subscriptionId);
+    // The record and, for an active subscription, a slot under its in-flight cap are asked for
+    // at once (one round trip); a slot taken for a delivery that needs no attempt is given back.
+    const [record, slot] = await Promise.all([
+      ensureRecord(job, id),
+      subscription?.status === 'active'
+        ? deps.limiter.acquire(
+            subscription.id,
+            id,
+            subscription.delivery.maxInFlight,
+            subscription.delivery.timeoutMs + 5_000,
+          )
+        : false,
+    ]);
+    if (!record || record.round !== job.round || record.status !== 'pending') {
+      if (slot) await deps.limiter.release(job.subscriptionId, id);
+      return done;
+    }
     if (!subscription) return finishWithoutSending(record, 'the subscription was deleted');
     if (subscription.status === 'disabled') {
       return finishWithoutSending(
@@ -188,10 +203,7 @@ export function createDeliverProcessor(
       );
     }
     if (subscription.status === 'paused') return later(deps.pausedDelayMs);
-    const leaseMs = subscription.delivery.timeoutMs + 5_000;
-    if (!(await deps.limiter.acquire(subscription.id, id, subscription.delivery.maxInFlight, leaseMs))) {
-      return later(busyDelay(subscription.id));
-    }
+    if (!slot) return later(busyDelay(subscription.id));
     let released = false;
     const release = () => {
       released = true;
