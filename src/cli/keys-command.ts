@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../errors';
-import type { ApiKeyService, ApiKeyView } from '../security';
+import { SCOPES, type ApiKeyService, type ApiKeyView } from '../security';
 
 export const KEYS_USAGE = `usage:
   ce-relay keys create --tenant <tenant> --scopes <scope,...> [--name <text>] [--json]
   ce-relay keys list [--tenant <tenant>] [--json]
   ce-relay keys delete <id>
-scopes: events:write, subscriptions:read, subscriptions:write, deliveries:read, deliveries:replay, admin`;
+scopes: ${SCOPES.join(', ')}`;
 
 export interface KeysCommandDeps {
   readonly keys: ApiKeyService;

@@ -32,10 +32,7 @@ export function createKeysRouter(deps: KeysRouterDeps): Router {
       });
     }
     const { key, view } = await deps.keys.create(body);
-    res
-      .status(201)
-      .location(`/keys/${view.id}`)
-      .json({ ...view, key });
+    res.status(201).json({ ...view, key });
   });
 
   router.get('/keys', admin, async (req, res) => {
