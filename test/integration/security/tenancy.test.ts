@@ -57,6 +57,20 @@ describe('npx ce-relay keys', () => {
     });
   });
 
+  it('says so, and exits 1, when no Redis answers', () => {
+    const result = spawnSync(
+      process.execPath,
+      [path.join(__dirname, '../../../bin/ce-relay.js'), 'keys', 'list'],
+      {
+        env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', KEY_PREFIX: harness.prefix },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no Redis answers at redis:\/\/127\.0\.0\.1:1; set REDIS_URL/);
+  });
+
   it('says what is wrong with bad input, and exits 2', () => {
     const bad = cli('keys', 'create', '--tenant', 'Not A Tenant', '--scopes', 'everything');
     expect(bad.status).toBe(2);
@@ -129,7 +143,17 @@ describe('routing by tenant', () => {
     // The same source and id from another tenant is that tenant's event, not a repeat.
     expect((await post(globex)).body).toMatchObject({ accepted: 1, duplicates: 0 });
     expect((await post(acme)).body).toMatchObject({ duplicates: 1 });
-    // A sender without credentials is refused when INGEST_REQUIRE_AUTH is on.
+    // A key without events:write may not post; a sender without credentials is refused when
+    // INGEST_REQUIRE_AUTH is on.
+    const reader = (
+      await harness.admin('post', '/keys').send({ tenant: 'acme', scopes: ['deliveries:read'] })
+    ).body.key as string;
+    const forbidden = await post(reader);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toMatchObject({
+      code: 'forbidden',
+      detail: expect.stringContaining('events:write'),
+    });
     expect((await harness.postEvent(event)).status).toBe(401);
 
     await eventually(
