@@ -25,7 +25,8 @@ export interface RetentionSeconds {
 
 // KEYS: record, attempts list, tenant index, subscription index, event set.
 // ARGV: index member ("<time>|<id>"), id, oldest member to keep, then field/value pairs.
-// Answers the record (created or found). Index entries older than the longest retention are
+// Answers the record found, or an empty list when it created it (the caller knows what it wrote).
+// Index entries older than the longest retention are
 // trimmed here, so indexes do not grow forever.
 const ENSURE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
@@ -35,7 +36,7 @@ redis.call('ZREMRANGEBYLEX', KEYS[4], '-', '(' .. ARGV[3])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 redis.call('ZADD', KEYS[4], 0, ARGV[1])
 redis.call('SADD', KEYS[5], ARGV[2])
-return redis.call('HGETALL', KEYS[1])`;
+return {}`;
 
 /** Index members sort by creation time, then id: "<ms, 15 digits>|<id>". */
 const member = (ms: number, id: string) => `${String(ms).padStart(15, '0')}|${id}`;
@@ -131,12 +132,12 @@ export function createRedisDeliveryStore(
 
   return {
     async ensure(d: NewDelivery) {
-      const fields = {
+      const created: DeliveryRecord = {
         ...d,
         status: 'pending',
-        round: '0',
-        attemptCount: '0',
-        roundAttempts: '0',
+        round: 0,
+        attemptCount: 0,
+        roundAttempts: 0,
         updatedAt: d.createdAt,
       };
       const flat = await scripted.ceEnsureDelivery(
@@ -148,8 +149,9 @@ export function createRedisDeliveryStore(
         member(Date.parse(d.createdAt), d.id),
         d.id,
         member(Date.parse(d.createdAt) - Math.max(retention.delivered, retention.failed) * 1000, ''),
-        ...Object.entries(fields).flatMap(([k, v]) => [k, String(v)]),
+        ...Object.entries(created).flatMap(([k, v]) => [k, String(v)]),
       );
+      if (flat.length === 0) return created;
       const hash: Record<string, string> = {};
       for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
       return fromHash(hash)!;
