@@ -20,6 +20,8 @@ export function createMicroBatcher<I, O>(
 
   const run = () => {
     scheduled = false;
+    // A flush forced by `maxItems` leaves the turn's scheduled run with nothing to do.
+    if (items.length === 0) return;
     const batch = items;
     const callers = waiting;
     items = [];
