@@ -124,6 +124,14 @@ export const configSchema = z.object({
     'Longest time before a subscription change reaches routing in every worker.',
   ),
   DELIVERY_CONCURRENCY: positiveInt(50).describe('Deliveries one worker process sends at once.'),
+  INLINE_ATTEMPT_BUDGET_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(500)
+    .describe(
+      'Routing makes the first attempt itself for quick, healthy subscriptions (usually under a fifth of this), handing one still running after this long to a job; 0: a job for every delivery.',
+    ),
   DELIVERED_RETENTION_SECONDS: positiveInt(7 * 86_400).describe('How long delivered records are kept.'),
   FAILED_RETENTION_SECONDS: positiveInt(30 * 86_400).describe(
     'How long failed records (dead letters) are kept.',

@@ -9,6 +9,7 @@ import type { InflightLimiter } from './inflight-limiter';
 import { scheduledDelayMs } from './retry-schedule';
 import { signRequest } from './sign-request';
 import type { SubscriptionHealth } from './subscription-health';
+import { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
 
 export interface DeliverProcessorDeps {
   readonly subscription: (id: string) => Subscription | undefined;
@@ -28,9 +29,14 @@ export interface DeliverProcessorDeps {
   readonly busyDelayMs: { readonly min: number; readonly max: number };
   /** Wait before looking again at a paused subscription. */
   readonly pausedDelayMs: number;
+  /** What is known of each subscription's recent attempts; shared with inline first attempts. */
+  readonly pace?: SubscriptionPace;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
+
+/** A retry due within this long is made now: clocks of worker processes differ a little. */
+const DUE_TOLERANCE_MS = 1_000;
 
 type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & { readonly round: number };
 
@@ -54,14 +60,10 @@ export function createDeliverProcessor(
     kind: 'later',
     delayMs: Math.round(ms * (0.75 + random() * 0.5)),
   });
-  // Recent attempt duration per subscription (moving average), to pace jobs that find it at its cap.
-  const typicalMs = new Map<string, number>();
-  const noteDuration = (subscriptionId: string, ms: number) => {
-    const previous = typicalMs.get(subscriptionId);
-    typicalMs.set(subscriptionId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
-  };
+  const pace = deps.pace ?? createSubscriptionPace();
+  // A job that finds its subscription at its cap waits about as long as an attempt takes.
   const busyDelay = (subscriptionId: string) =>
-    Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, typicalMs.get(subscriptionId) ?? 0));
+    Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, pace.typicalMs(subscriptionId) ?? 0));
 
   const finishWithoutSending = async (record: DeliveryRecord, reason: string) => {
     const at = now().toISOString();
@@ -125,12 +127,12 @@ export function createDeliverProcessor(
       body: message.body,
       timeoutMs: subscription.delivery.timeoutMs,
     });
-    noteDuration(subscription.id, result.durationMs);
     const outcome = classifyResponse(result, {
       retryOn4xx: subscription.delivery.retryOn4xx,
       maxRetryAfterMs: deps.maxRetryAfterMs,
       now: started.getTime(),
     });
+    pace.note(subscription.id, result.durationMs, outcome.kind === 'delivered');
     const attemptCount = record.attemptCount + 1;
     const roundAttempts = record.roundAttempts + 1;
     const delayMs =
@@ -194,6 +196,13 @@ export function createDeliverProcessor(
     if (!record || record.round !== job.round || record.status !== 'pending') {
       if (slot) await deps.limiter.release(job.subscriptionId, id);
       return done;
+    }
+    // A retry is not due yet (a job for it was queued again, e.g. after an inline attempt that
+    // outlasted its budget): wait until it is, as scheduled.
+    const dueInMs = record.nextAttemptAt ? Date.parse(record.nextAttemptAt) - now().getTime() : 0;
+    if (dueInMs > DUE_TOLERANCE_MS) {
+      if (slot) await deps.limiter.release(job.subscriptionId, id);
+      return { kind: 'later', delayMs: dueInMs };
     }
     if (!subscription) return finishWithoutSending(record, 'the subscription was deleted');
     if (subscription.status === 'disabled') {

@@ -25,3 +25,9 @@ export {
   type BulkReplayQuery,
 } from './replay-service';
 export { createWebhookHandshake } from './webhook-handshake-client';
+export { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
+export {
+  createInlineFirstAttempts,
+  type InlineFirstAttempts,
+  type InlineFirstAttemptsDeps,
+} from './inline-first-attempts';

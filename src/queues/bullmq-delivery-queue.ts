@@ -10,9 +10,17 @@ export interface EnqueueDeliveryOptions {
   readonly priority?: number;
 }
 
+/** A job to start after `delayMs` (0: now). */
+export interface ScheduledDelivery {
+  readonly job: DeliveryJob;
+  readonly delayMs: number;
+}
+
 export interface DeliveryQueue {
   /** Adds one job per delivery round in one round trip; an id already queued is not added again. */
   enqueue(jobs: readonly DeliveryJob[], options?: EnqueueDeliveryOptions): Promise<void>;
+  /** As `enqueue`, each job after its own delay. */
+  schedule(items: readonly ScheduledDelivery[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,21 +42,24 @@ export function createBullmqDeliveryQueue(options: {
     },
   });
   queue.on('error', (error) => options.onError?.(error));
+  const bulkJob = (data: DeliveryJob, delayMs: number, priority?: number) => ({
+    name: 'deliver',
+    data: { ...data, round: data.round ?? 0 },
+    opts: {
+      jobId: deliveryJobId(data),
+      ...(delayMs > 0 ? { delay: delayMs } : {}),
+      ...(priority ? { priority } : {}),
+    },
+  });
   return {
     queue,
     async enqueue(jobs, opts = {}) {
       if (jobs.length === 0) return;
-      await queue.addBulk(
-        jobs.map((data, i) => ({
-          name: 'deliver',
-          data: { ...data, round: data.round ?? 0 },
-          opts: {
-            jobId: deliveryJobId(data),
-            ...(opts.spacingMs ? { delay: i * opts.spacingMs } : {}),
-            ...(opts.priority ? { priority: opts.priority } : {}),
-          },
-        })),
-      );
+      await queue.addBulk(jobs.map((data, i) => bulkJob(data, i * (opts.spacingMs ?? 0), opts.priority)));
+    },
+    async schedule(items) {
+      if (items.length === 0) return;
+      await queue.addBulk(items.map((item) => bulkJob(item.job, item.delayMs)));
     },
     close: () => queue.close(),
   };

@@ -14,7 +14,11 @@ export {
 } from './bullmq-ingest-queue';
 export { createIngestWorker, type IngestWorkerOptions } from './ingest-worker';
 export { deliveryJobSchema, deliveryId, type DeliveryJob } from './delivery-job';
-export { createBullmqDeliveryQueue, type DeliveryQueue } from './bullmq-delivery-queue';
+export {
+  createBullmqDeliveryQueue,
+  type DeliveryQueue,
+  type ScheduledDelivery,
+} from './bullmq-delivery-queue';
 export { deliveryJobId } from './delivery-job';
 export { createDeliverWorker, type DeliverWorkerOptions, type DeliverDecision } from './deliver-worker';
 export type { EnqueueDeliveryOptions } from './bullmq-delivery-queue';

@@ -1,10 +1,18 @@
 import type { CloudEvent } from '../events';
-import type { DeliveryQueue } from '../queues';
+import type { DeliveryJob, DeliveryQueue, ScheduledDelivery } from '../queues';
 import type { SubscriptionIndex } from './subscription-index';
+
+/** First attempts made while routing (see `createInlineFirstAttempts`). */
+export interface InlineAttempts {
+  split(jobs: readonly DeliveryJob[]): { inline: DeliveryJob[]; queued: DeliveryJob[] };
+  attempt(jobs: readonly DeliveryJob[]): Promise<ScheduledDelivery[]>;
+}
 
 export interface EventRouterDeps {
   readonly index: Pick<SubscriptionIndex, 'match'>;
-  readonly deliveries: Pick<DeliveryQueue, 'enqueue'>;
+  readonly deliveries: Pick<DeliveryQueue, 'enqueue' | 'schedule'>;
+  /** Without it, every delivery gets a job. */
+  readonly inline?: InlineAttempts;
 }
 
 export type EventRouter = (record: {
@@ -15,13 +23,24 @@ export type EventRouter = (record: {
 
 /**
  * Routes one stored event: finds its tenant's subscriptions that want it and queues one delivery job
- * each, in one round trip. Job ids are deterministic, so routing the same event again adds
- * nothing new. Resolves with the matched subscription ids.
+ * each, in one round trip, or makes the first attempt at once where that is cheaper; it resolves
+ * only when each delivery has ended or has its job. Job ids are deterministic, so routing the
+ * same event again adds nothing new. Resolves with the matched subscription ids.
  */
 export function createEventRouter(deps: EventRouterDeps): EventRouter {
   return async ({ key, tenant, event }) => {
     const matched = deps.index.match(tenant, event);
-    await deps.deliveries.enqueue(matched.map((subscriptionId) => ({ v: 1, eventKey: key, subscriptionId })));
+    const jobs = matched.map((subscriptionId) => ({ v: 1 as const, eventKey: key, subscriptionId }));
+    if (!deps.inline) {
+      await deps.deliveries.enqueue(jobs);
+      return matched;
+    }
+    const { inline, queued } = deps.inline.split(jobs);
+    const { deliveries } = deps;
+    await Promise.all([
+      deliveries.enqueue(queued),
+      deps.inline.attempt(inline).then((later) => deliveries.schedule(later)),
+    ]);
     return matched;
   };
 }

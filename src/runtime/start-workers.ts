@@ -2,6 +2,8 @@ import type { Config, RelayConfig } from '../config';
 import {
   createDeliverProcessor,
   createHttpSender,
+  createInlineFirstAttempts,
+  createSubscriptionPace,
   createRedisDeliveryStore,
   createRedisInflightLimiter,
   createRedisSubscriptionHealth,
@@ -58,11 +60,15 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     onError,
   });
   const deliveryQueue = createBullmqDeliveryQueue({ connection: commands, prefix: keys.bullPrefix, onError });
-  const events = createRedisEventRecordStore({
-    redis: records,
-    recordKey: keys.eventRecord,
-    retentionSeconds: config.EVENT_RETENTION_SECONDS,
-  });
+  // Saved by routing and read by the deliveries of the same event: kept in memory a short while.
+  const events = createCachedEventRecords(
+    createRedisEventRecordStore({
+      redis: records,
+      recordKey: keys.eventRecord,
+      retentionSeconds: config.EVENT_RETENTION_SECONDS,
+    }),
+    { maxEntries: 5_000, ttlMs: 30_000 },
+  );
   const limiter = createRedisUpstreamRateLimiter(records, {
     window: keys.upstreamWindow,
     pause: keys.upstreamPause,
@@ -72,6 +78,39 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     createUpstreamClient(upstream, { limiter, policy }),
   );
   const enrich = upstreams.length > 0 ? createEnricher(upstreams) : undefined;
+  const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}`, policy });
+  const subscriptionService = createSubscriptionService({
+    store: subscriptionStore,
+    secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
+  });
+  const pace = createSubscriptionPace();
+  const deliverOne = createDeliverProcessor({
+    subscription: (id) => subscriptions.index.get(id),
+    events,
+    deliveries: createRedisDeliveryStore(records, keys.deliveries, {
+      delivered: config.DELIVERED_RETENTION_SECONDS,
+      failed: config.FAILED_RETENTION_SECONDS,
+    }),
+    limiter: createRedisInflightLimiter(records, keys.inflight),
+    send: sender,
+    health: createRedisSubscriptionHealth(records, keys.failingSince),
+    disableSubscription: async (id, reason, failingSince) => {
+      logger.warn({ subscriptionId: id, reason }, 'disabling subscription');
+      await subscriptionService.disable(id, reason, failingSince);
+    },
+    autoDisableAfterMs: config.AUTO_DISABLE_AFTER_SECONDS * 1000,
+    maxRetryAfterMs: config.MAX_RETRY_AFTER_SECONDS * 1000,
+    busyDelayMs: { min: 20, max: 2_000 },
+    pausedDelayMs: 30_000,
+    pace,
+  });
+  const inline = createInlineFirstAttempts({
+    process: deliverOne,
+    subscription: (id) => subscriptions.index.get(id),
+    pace,
+    budgetMs: config.INLINE_ATTEMPT_BUDGET_MS,
+    onError,
+  });
   const ingest = createIngestWorker({
     connection: ingestConnection,
     prefix: keys.bullPrefix,
@@ -81,7 +120,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       enrich,
       onPartial: (key, failures) =>
         logger.warn({ eventKey: key, failures }, 'event goes on without some of its resources'),
-      route: createEventRouter({ index: subscriptions.index, deliveries: deliveryQueue }),
+      route: createEventRouter({ index: subscriptions.index, deliveries: deliveryQueue, inline }),
     }),
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'ingest job failed'),
@@ -89,34 +128,11 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     lockMs: config.WORKER_LOCK_MS,
   });
 
-  const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}`, policy });
-  const subscriptionService = createSubscriptionService({
-    store: subscriptionStore,
-    secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
-  });
   const deliver = createDeliverWorker({
     connection: deliverConnection,
     prefix: keys.bullPrefix,
     concurrency: config.DELIVERY_CONCURRENCY,
-    process: createDeliverProcessor({
-      subscription: (id) => subscriptions.index.get(id),
-      events: createCachedEventRecords(events, { maxEntries: 5_000, ttlMs: 30_000 }),
-      deliveries: createRedisDeliveryStore(records, keys.deliveries, {
-        delivered: config.DELIVERED_RETENTION_SECONDS,
-        failed: config.FAILED_RETENTION_SECONDS,
-      }),
-      limiter: createRedisInflightLimiter(records, keys.inflight),
-      send: sender,
-      health: createRedisSubscriptionHealth(records, keys.failingSince),
-      disableSubscription: async (id, reason, failingSince) => {
-        logger.warn({ subscriptionId: id, reason }, 'disabling subscription');
-        await subscriptionService.disable(id, reason, failingSince);
-      },
-      autoDisableAfterMs: config.AUTO_DISABLE_AFTER_SECONDS * 1000,
-      maxRetryAfterMs: config.MAX_RETRY_AFTER_SECONDS * 1000,
-      busyDelayMs: { min: 20, max: 2_000 },
-      pausedDelayMs: 30_000,
-    }),
+    process: deliverOne,
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'deliver job failed'),
     autorun: false,
@@ -158,6 +174,8 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       // With Redis down no job can finish: do not wait for one.
       const force = commands.status !== 'ready';
       await Promise.all([ingest.close(force), deliver.close(force)]);
+      // First attempts that outlasted their budget: their jobs are queued; let them record.
+      if (!force) await inline.drain();
       await subscriptions.close();
       await deliveryQueue.close();
       await sender.close();

@@ -23,7 +23,12 @@ const record = (status: DeliveryRecord['status']): DeliveryRecord => ({
   updatedAt: '2026-11-30T00:00:00.000Z',
 });
 
-function processorWith(status: DeliveryRecord['status'], slotFree: boolean) {
+function processorWith(
+  status: DeliveryRecord['status'],
+  slotFree: boolean,
+  extra: Partial<DeliveryRecord> = {},
+  now = new Date('2026-11-30T00:00:00.000Z'),
+) {
   const slots: string[] = [];
   const limiter: InflightLimiter = {
     acquire: async (_sub, id) => {
@@ -48,7 +53,7 @@ function processorWith(status: DeliveryRecord['status'], slotFree: boolean) {
       }),
     },
     deliveries: {
-      ensure: async () => record(status),
+      ensure: async () => ({ ...record(status), ...extra }),
       recordAttempt: async () => undefined,
     } as unknown as DeliveryStore,
     limiter,
@@ -62,6 +67,7 @@ function processorWith(status: DeliveryRecord['status'], slotFree: boolean) {
     maxRetryAfterMs: 1e6,
     busyDelayMs: { min: 10, max: 10 },
     pausedDelayMs: 10,
+    now: () => now,
   });
   return {
     process: () => process({ eventKey: 'a'.repeat(40), subscriptionId: 'sub', round: 0 }),
@@ -91,5 +97,17 @@ describe('deliver processor', () => {
     const { process, sent } = processorWith('pending', false);
     expect(await process()).toMatchObject({ kind: 'later' });
     expect(sent).toEqual([]);
+  });
+
+  it('waits, without sending, for a retry that is not due yet, and sends one that is', async () => {
+    const notDue = processorWith('pending', true, { nextAttemptAt: '2026-11-30T00:01:00.000Z' });
+    expect(await notDue.process()).toEqual({ kind: 'later', delayMs: 60_000 });
+    expect(notDue.sent).toEqual([]);
+    expect(notDue.slots.map((s) => s[0])).toEqual(['+', '-']);
+
+    // Within a second of due (worker clocks differ a little): sent now.
+    const due = processorWith('pending', true, { nextAttemptAt: '2026-11-30T00:00:00.900Z' });
+    expect(await due.process()).toEqual({ kind: 'done' });
+    expect(due.sent).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ describe('createCachedEventRecords', () => {
     const reads: string[] = [];
     const cached = createCachedEventRecords(
       {
+        save: async () => undefined,
         get: async (key) => {
           reads.push(key);
           return record(key);
@@ -33,6 +34,7 @@ describe('createCachedEventRecords', () => {
     let present = false;
     const cached = createCachedEventRecords(
       {
+        save: async () => undefined,
         get: async (key) => {
           reads.push(key);
           if (key === 'boom') throw new Error('down');
@@ -51,5 +53,32 @@ describe('createCachedEventRecords', () => {
     await cached.get('late'); // pushed out by x and y
     expect(reads.filter((k) => k === 'late')).toHaveLength(3);
     expect(reads.filter((k) => k === 'boom')).toHaveLength(2);
+  });
+
+  it('serves a record it saved without reading it, but only once the save is stored', async () => {
+    const reads: string[] = [];
+    const saved: string[] = [];
+    let failSave = false;
+    const cached = createCachedEventRecords(
+      {
+        save: async (r) => {
+          if (failSave) throw new Error('down');
+          saved.push(r.key);
+        },
+        get: async (key) => {
+          reads.push(key);
+          return undefined;
+        },
+      },
+      { maxEntries: 10, ttlMs: 60_000 },
+    );
+    await cached.save(record('s'));
+    expect(saved).toEqual(['s']);
+    expect(await cached.get('s')).toEqual(record('s'));
+    expect(reads).toEqual([]);
+    failSave = true;
+    await expect(cached.save(record('t'))).rejects.toThrow('down');
+    expect(await cached.get('t')).toBeUndefined();
+    expect(reads).toEqual(['t']);
   });
 });

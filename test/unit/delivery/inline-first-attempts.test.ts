@@ -1,0 +1,95 @@
+import { createInlineFirstAttempts, createSubscriptionPace } from '../../../src/delivery';
+import type { DeliverDecision, DeliveryJob } from '../../../src/queues';
+import type { Subscription } from '../../../src/subscriptions';
+import { makeSubscription } from '../../fixtures/make-subscription';
+
+const job = (subscriptionId: string): DeliveryJob => ({ v: 1, eventKey: 'a'.repeat(40), subscriptionId });
+
+function inlineWith(
+  subscriptions: Subscription[],
+  answer: (subscriptionId: string) => Promise<DeliverDecision>,
+  budgetMs = 50,
+) {
+  const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  const pace = createSubscriptionPace();
+  const errors: string[] = [];
+  const processed: string[] = [];
+  const inline = createInlineFirstAttempts({
+    process: (j) => {
+      processed.push(j.subscriptionId);
+      return answer(j.subscriptionId);
+    },
+    subscription: (id) => byId.get(id),
+    pace,
+    budgetMs,
+    onError: (error) => errors.push(error.message),
+  });
+  return { inline, pace, errors, processed };
+}
+
+const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+describe('inline first attempts', () => {
+  it('goes inline only for active subscriptions that are quick and last delivered', () => {
+    const { inline, pace } = inlineWith(
+      [
+        makeSubscription('new'),
+        makeSubscription('quick'),
+        makeSubscription('slow'),
+        makeSubscription('failing'),
+        makeSubscription('paused', { status: 'paused' }),
+      ],
+      async () => ({ kind: 'done' }),
+      500,
+    );
+    pace.note('quick', 20, true);
+    pace.note('slow', 150, true); // a fifth of the budget is 100 ms
+    pace.note('failing', 5, false);
+    const split = inline.split(['new', 'quick', 'slow', 'failing', 'paused', 'deleted'].map(job));
+    expect(split.inline.map((j) => j.subscriptionId)).toEqual(['new', 'quick']);
+    expect(split.queued.map((j) => j.subscriptionId)).toEqual(['slow', 'failing', 'paused', 'deleted']);
+  });
+
+  it('queues every delivery when the budget is 0', () => {
+    const { inline } = inlineWith([makeSubscription('s')], async () => ({ kind: 'done' }), 0);
+    expect(inline.split([job('s')])).toEqual({ inline: [], queued: [job('s')] });
+  });
+
+  it('needs no job for a finished delivery, and a job at the retry time for one to try again', async () => {
+    const { inline, processed } = inlineWith(
+      [makeSubscription('ok'), makeSubscription('retry')],
+      async (id) => (id === 'ok' ? { kind: 'done' } : { kind: 'later', delayMs: 5_000 }),
+    );
+    expect(await inline.attempt([job('ok'), job('retry')])).toEqual([{ job: job('retry'), delayMs: 5_000 }]);
+    expect(processed).toEqual(['ok', 'retry']);
+  });
+
+  it('leaves a failed attempt (e.g. Redis away) to a job at once', async () => {
+    const { inline, errors } = inlineWith([makeSubscription('s')], async () => {
+      throw new Error('Connection is closed.');
+    });
+    expect(await inline.attempt([job('s')])).toEqual([{ job: job('s'), delayMs: 0 }]);
+    expect(errors).toEqual(['Connection is closed.']);
+  });
+
+  it('hands an attempt over its budget to a job after its timeout, lets it finish, and queues the next', async () => {
+    const subscription = makeSubscription('slow', {
+      delivery: { ...makeSubscription('x').delivery, timeoutMs: 2_000 },
+    });
+    let finished = false;
+    const { inline } = inlineWith([subscription], async () => {
+      await after(150, undefined);
+      finished = true;
+      return { kind: 'done' };
+    });
+    const started = Date.now();
+    expect(await inline.attempt([job('slow')])).toEqual([{ job: job('slow'), delayMs: 2_000 + 5_000 }]);
+    // The routing step went on after the budget, not after the attempt.
+    expect(Date.now() - started).toBeLessThan(140);
+    expect(finished).toBe(false);
+    await inline.drain();
+    expect(finished).toBe(true);
+    // Known to be slow now: the next delivery gets a job.
+    expect(inline.split([job('slow')]).queued).toHaveLength(1);
+  });
+});
