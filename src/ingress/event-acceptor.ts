@@ -1,6 +1,6 @@
 import { redisUnavailable } from '../errors';
 import type { CloudEvent } from '../events';
-import { makeIngestJob, type IngestQueue, type ReceivedVia } from '../queues';
+import { makeIngestItem, type IngestQueue, type ReceivedVia } from '../queues';
 
 export interface AcceptedEvent {
   readonly id: string;
@@ -39,7 +39,7 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
   const now = deps.now ?? (() => new Date());
   return async (events, via, tenant) => {
     const receivedAt = now();
-    const jobs = events.map((event) => makeIngestJob(event, via, tenant, receivedAt));
+    const items = events.map((event) => makeIngestItem(event, via, tenant, receivedAt));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -48,7 +48,7 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
       );
     });
     try {
-      const outcomes = await Promise.race([deps.queue.enqueue(jobs), timeout]);
+      const outcomes = await Promise.race([deps.queue.enqueue(items), timeout]);
       const accepted = events.map((event, i) => ({
         id: event.id,
         source: event.source,

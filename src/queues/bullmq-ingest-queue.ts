@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { IngestJob } from './ingest-job';
+import type { EventClaims } from './event-claims';
+import type { IngestBatchJob, IngestItem } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
 import { createMicroBatcher } from './micro-batcher';
 
-/** Result of queuing one event: its key, and whether it was a repeat within the dedupe window. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
 
+/** Events one ingest job carries at most. */
+export const MAX_EVENTS_PER_JOB = 100;
+
+/** Result of queuing one event: its key, and whether it was a repeat within the dedupe window. */
 export interface EnqueueOutcome {
   readonly key: string;
   readonly duplicate: boolean;
@@ -15,26 +19,31 @@ export interface EnqueueOutcome {
 
 export interface IngestQueue {
   /**
-   * Queues the jobs in one round trip (a pipeline, not a transaction); resolves once Redis
-   * confirmed every one. When it fails, some may have been queued: the sender's retry is then
-   * answered with those marked as duplicates, so nothing is queued twice.
+   * Queues the events and resolves once Redis confirmed every one. When it fails, some may have
+   * been queued: they are still processed, and the sender's retry is answered with those that a
+   * job already owns marked as duplicates, so nothing is processed twice.
    */
-  enqueue(jobs: readonly IngestJob[]): Promise<EnqueueOutcome[]>;
+  enqueue(items: readonly IngestItem[]): Promise<EnqueueOutcome[]>;
   close(): Promise<void>;
 }
 
 export interface BullmqIngestQueueOptions {
   readonly connection: Redis;
   readonly prefix: string;
-  readonly dedupeWindowSeconds: number;
+  readonly claims: EventClaims;
   readonly onError?: (error: Error) => void;
 }
 
 /**
- * The ingest queue on BullMQ. Deduplication is BullMQ's own (`deduplication.id` = event key,
- * `ttl` = dedupe window), checked in the same Lua script that adds the job, so it is atomic
- * with the enqueue: concurrent repeats cannot both get in, and a failed enqueue marks nothing.
- * Each add carries a fresh job id; BullMQ answers with the earlier job's id for a repeat.
+ * The ingest queue on BullMQ. Requests that arrive in the same turn of the event loop share
+ * one `addBulk`, and their events share jobs (up to `MAX_EVENTS_PER_JOB` each); each request is
+ * answered only once Redis confirmed the jobs its events are in.
+ *
+ * Deduplication: once its job is stored, each event is claimed for that job (`EventClaims`);
+ * the first job to claim an event owns it, and the worker processes only the events its job
+ * owns, claiming them itself first. So a concurrent repeat cannot get in twice, and an event
+ * whose job was stored but whose claim failed (the request got a 503) is still processed once,
+ * by whichever job claims it first: this one, or the sender's retry.
  */
 export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): IngestQueue & { queue: Queue } {
   const queue = new Queue(QUEUE_NAMES.ingest, {
@@ -48,29 +57,37 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     },
   });
   queue.on('error', (error) => options.onError?.(error));
-  const ttl = options.dedupeWindowSeconds * 1000;
-  // Concurrent requests' jobs share one addBulk (one round trip); each request is still answered
-  // only once Redis confirmed the whole flush its jobs were in.
-  const add = createMicroBatcher(async (jobs: readonly IngestJob[]) => {
-    const requested = jobs.map((data) => ({
-      name: 'event',
-      data,
-      opts: { jobId: randomUUID(), deduplication: { id: data.key, ttl } },
-    }));
-    const added = await queue.addBulk(requested);
-    return added.map((job, index) => ({
-      key: jobs[index]!.key,
-      duplicate: job.id !== requested[index]!.opts.jobId,
-    }));
+
+  const add = createMicroBatcher(async (items: readonly IngestItem[]): Promise<EnqueueOutcome[]> => {
+    // A repeat within the flush is a duplicate of its first occurrence.
+    const firstByKey = new Map<string, IngestItem>();
+    for (const item of items) if (!firstByKey.has(item.key)) firstByKey.set(item.key, item);
+    const first = [...firstByKey.values()];
+    const jobs: { id: string; data: IngestBatchJob }[] = [];
+    for (let i = 0; i < first.length; i += MAX_EVENTS_PER_JOB) {
+      jobs.push({ id: randomUUID(), data: { v: 2, items: first.slice(i, i + MAX_EVENTS_PER_JOB) } });
+    }
+    await queue.addBulk(jobs.map((job) => ({ name: 'events', data: job.data, opts: { jobId: job.id } })));
+    const owned = await Promise.all(
+      jobs.map((job) =>
+        options.claims.claim(
+          job.id,
+          job.data.items.map((item) => item.key),
+        ),
+      ),
+    );
+    const accepted = new Set<IngestItem>();
+    jobs.forEach((job, j) => job.data.items.forEach((item, i) => owned[j]![i] && accepted.add(item)));
+    return items.map((item) => ({ key: item.key, duplicate: !accepted.has(item) }));
   });
   return {
     queue,
-    async enqueue(jobs) {
-      if (jobs.length === 0) return [];
+    async enqueue(items) {
+      if (items.length === 0) return [];
       // Known to be down (lost, or never reached): fail now rather than wait for a reconnect.
       if (DOWN.has(options.connection.status))
         throw new Error(`Redis connection is ${options.connection.status}`);
-      return add(jobs);
+      return add(items);
     },
     close: () => queue.close(),
   };

@@ -1,5 +1,12 @@
 export { createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
-export { ingestJobSchema, makeIngestJob, type IngestJob, type ReceivedVia } from './ingest-job';
+export {
+  ingestJobSchema,
+  makeIngestItem,
+  type IngestItem,
+  type IngestBatchJob,
+  type ReceivedVia,
+} from './ingest-job';
+export { createRedisEventClaims, type EventClaims } from './event-claims';
 export {
   createRedisConnection,
   waitForReady,
@@ -8,6 +15,7 @@ export {
 } from './redis-connection';
 export {
   createBullmqIngestQueue,
+  MAX_EVENTS_PER_JOB,
   type BullmqIngestQueueOptions,
   type EnqueueOutcome,
   type IngestQueue,

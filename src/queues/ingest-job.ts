@@ -5,9 +5,7 @@ import { DEFAULT_TENANT } from '../security';
 /** How the event reached ce-relay. */
 export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
 
-/** Payload of an `ingest` job, version 1. Validated again when a worker reads it. */
-export const ingestJobSchema = z.object({
-  v: z.literal(1),
+const ingestItem = {
   key: z.string().regex(/^[0-9a-f]{40}$/),
   /** Absent in jobs queued before tenancy: the default tenant's. */
   tenant: z.string().min(1).default(DEFAULT_TENANT),
@@ -19,10 +17,25 @@ export const ingestJobSchema = z.object({
     type: z.string(),
     specversion: z.literal('1.0'),
   }),
+};
+
+/** Payload of an `ingest` job, version 1: one event, deduplicated by BullMQ when it was queued. */
+export const ingestJobV1Schema = z.object({ v: z.literal(1), ...ingestItem });
+
+/**
+ * Version 2: the events of one flush of concurrent requests. Deduplication is by claim (see
+ * `EventClaims`): the job processes only the events it owns.
+ */
+export const ingestBatchJobSchema = z.object({
+  v: z.literal(2),
+  items: z.array(z.object(ingestItem)).min(1),
 });
 
-export interface IngestJob {
-  readonly v: 1;
+/** Every version a worker still takes. Validated again when a worker reads it. */
+export const ingestJobSchema = z.discriminatedUnion('v', [ingestJobV1Schema, ingestBatchJobSchema]);
+
+/** One event as queued for ingest. */
+export interface IngestItem {
   readonly key: string;
   readonly tenant: string;
   readonly receivedAt: string;
@@ -30,11 +43,16 @@ export interface IngestJob {
   readonly event: CloudEvent;
 }
 
-export function makeIngestJob(
+export interface IngestBatchJob {
+  readonly v: 2;
+  readonly items: readonly IngestItem[];
+}
+
+export function makeIngestItem(
   event: CloudEvent,
   via: ReceivedVia,
   tenant: string,
   receivedAt: Date,
-): IngestJob {
-  return { v: 1, key: eventKey(event, tenant), tenant, receivedAt: receivedAt.toISOString(), via, event };
+): IngestItem {
+  return { key: eventKey(event, tenant), tenant, receivedAt: receivedAt.toISOString(), via, event };
 }

@@ -1,13 +1,34 @@
 import type { Worker } from 'bullmq';
+import { createConcurrencyLimit } from './concurrency-limit';
 import { createContractWorker, type WorkerOptions } from './contract-worker';
-import { ingestJobSchema, type IngestJob } from './ingest-job';
+import type { EventClaims } from './event-claims';
+import { ingestJobSchema, type IngestItem } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
 
 export interface IngestWorkerOptions extends WorkerOptions {
-  readonly process: (job: IngestJob) => Promise<void>;
+  readonly claims: EventClaims;
+  /** Stores and routes one event; idempotent, as a failed job runs again. */
+  readonly process: (item: IngestItem) => Promise<void>;
 }
 
-/** A BullMQ worker on the ingest queue. */
+/**
+ * A BullMQ worker on the ingest queue. A job's events are processed in parallel, at most
+ * `concurrency` events at once across all jobs, and only those the job owns (a repeat of an
+ * event that another job claimed first is skipped). A job fails, to run again, if any of its
+ * events failed; the events are then processed again, which does no harm.
+ */
 export function createIngestWorker(options: IngestWorkerOptions): Worker {
-  return createContractWorker(QUEUE_NAMES.ingest, ingestJobSchema, options, (data) => options.process(data));
+  const limit = createConcurrencyLimit(options.concurrency);
+  return createContractWorker(QUEUE_NAMES.ingest, ingestJobSchema, options, async (data, job) => {
+    if (data.v === 1) return limit(() => options.process(data));
+    const owned = await options.claims.claim(
+      job.id!,
+      data.items.map((item) => item.key),
+    );
+    const results = await Promise.allSettled(
+      data.items.filter((_, i) => owned[i]).map((item) => limit(() => options.process(item))),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
 }

@@ -7,6 +7,8 @@ export interface KeySpace {
   readonly bullPrefix: string;
   /** `{cer}:event:<key>`: the stored event record. */
   readonly eventRecord: (eventKey: string) => string;
+  /** `{cer}:seen:<key>`: the ingest job that owns the event, for the dedupe window. */
+  readonly eventClaim: (eventKey: string) => string;
   readonly deliveries: {
     readonly delivery: (id: string) => string;
     readonly attempts: (id: string) => string;
@@ -38,6 +40,7 @@ export function createKeySpace(prefix: string): KeySpace {
   return {
     bullPrefix: root,
     eventRecord: (eventKey) => `${root}:event:${eventKey}`,
+    eventClaim: (eventKey) => `${root}:seen:${eventKey}`,
     deliveries: {
       delivery: (id) => `${root}:delivery:${id}`,
       attempts: (id) => `${root}:delivery:${id}:attempts`,

@@ -8,6 +8,7 @@ import { createRedisEventRecordStore } from '../events';
 import {
   createBullmqDeliveryQueue,
   createBullmqIngestQueue,
+  createRedisEventClaims,
   createRedisConnection,
   waitForReady,
   type KeySpace,
@@ -49,7 +50,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const queue = createBullmqIngestQueue({
     connection,
     prefix: deps.keys.bullPrefix,
-    dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
+    claims: createRedisEventClaims(connection, deps.keys.eventClaim, config.DEDUPE_WINDOW_SECONDS),
     onError: onRedisError,
   });
   await waitForReady(connection, 3_000);

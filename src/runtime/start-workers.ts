@@ -16,6 +16,7 @@ import {
   createDeliverWorker,
   createIngestWorker,
   createRedisConnection,
+  createRedisEventClaims,
   type KeySpace,
 } from '../queues';
 import { createEventRouter, createSubscriptionCache } from '../routing';
@@ -115,6 +116,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     connection: ingestConnection,
     prefix: keys.bullPrefix,
     concurrency: config.INGEST_CONCURRENCY,
+    claims: createRedisEventClaims(records, keys.eventClaim, config.DEDUPE_WINDOW_SECONDS),
     process: createIngestProcessor({
       store: events,
       enrich,

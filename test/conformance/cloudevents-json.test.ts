@@ -48,13 +48,13 @@ describe('CloudEvents JSON format conformance vectors', () => {
     if (type.startsWith('Invalid')) {
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('invalid_cloudevent');
-      expect(queue.jobs).toHaveLength(0);
+      expect(queue.items).toHaveLength(0);
       return;
     }
     expect(res.status).toBe(202);
     const expected = single ? [test.event!] : (test.batch as Record<string, unknown>[]);
     expect(res.body.accepted).toBe(expected.length);
     const unique = new Map(expected.map((e) => [`${String(e.source)} ${String(e.id)}`, withoutNulls(e)]));
-    expect(queue.jobs.map((job) => job.event)).toEqual([...unique.values()]);
+    expect(queue.items.map((item) => item.event)).toEqual([...unique.values()]);
   });
 });

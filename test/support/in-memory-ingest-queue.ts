@@ -1,20 +1,20 @@
-import type { IngestJob, IngestQueue } from '../../src/queues';
+import type { IngestItem, IngestQueue } from '../../src/queues';
 
 /** An IngestQueue in memory with the same dedupe rule as the BullMQ one (no expiry). */
 export class InMemoryIngestQueue implements IngestQueue {
-  readonly jobs: IngestJob[] = [];
+  readonly items: IngestItem[] = [];
   private readonly seen = new Set<string>();
   failWith: Error | undefined;
 
-  async enqueue(jobs: readonly IngestJob[]) {
+  async enqueue(items: readonly IngestItem[]) {
     if (this.failWith) throw this.failWith;
-    return jobs.map((job) => {
-      const duplicate = this.seen.has(job.key);
+    return items.map((item) => {
+      const duplicate = this.seen.has(item.key);
       if (!duplicate) {
-        this.seen.add(job.key);
-        this.jobs.push(job);
+        this.seen.add(item.key);
+        this.items.push(item);
       }
-      return { key: job.key, duplicate };
+      return { key: item.key, duplicate };
     });
   }
 

@@ -8,7 +8,10 @@ import {
   createBullmqIngestQueue,
   createKeySpace,
   createRedisConnection,
-  type IngestJob,
+  createRedisEventClaims,
+  type EventClaims,
+  type IngestBatchJob,
+  type IngestItem,
   type KeySpace,
   waitForReady,
 } from '../../src/queues';
@@ -27,8 +30,9 @@ export interface RedisIngestApp {
   readonly connection: Redis;
   readonly keys: KeySpace;
   readonly subscriptionStore: SubscriptionStore;
-  /** Jobs waiting in the ingest queue. */
-  waitingJobs(): Promise<IngestJob[]>;
+  readonly claims: EventClaims;
+  /** The events that jobs waiting in the ingest queue own: what a worker will process. */
+  waitingJobs(): Promise<IngestItem[]>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,8 @@ export async function buildRedisIngestApp(
   const connection = createRedisConnection(redis.url, 'producer');
   connection.on('error', () => undefined);
   await waitForReady(connection, 5000);
-  const ingest = createBullmqIngestQueue({ connection, prefix: keys.bullPrefix, dedupeWindowSeconds: 60 });
+  const claims = createRedisEventClaims(connection, keys.eventClaim, 60);
+  const ingest = createBullmqIngestQueue({ connection, prefix: keys.bullPrefix, claims });
   const subscriptionStore = createRedisSubscriptionStore(connection, keys.subscriptions);
   const subscriptions = createSubscriptionService({ store: subscriptionStore, secretOverlapSeconds: 3600 });
   const deliveries = createRedisDeliveryStore(connection, keys.deliveries, { delivered: 3600, failed: 3600 });
@@ -71,9 +76,17 @@ export async function buildRedisIngestApp(
     connection,
     keys,
     subscriptionStore,
+    claims,
     async waitingJobs() {
       const jobs = await ingest.queue.getJobs(['waiting'], 0, -1, true);
-      return jobs.map((job) => job.data as IngestJob);
+      const owned: IngestItem[] = [];
+      for (const job of jobs) {
+        const { items } = job.data as IngestBatchJob;
+        for (const item of items) {
+          if ((await connection.get(keys.eventClaim(item.key))) === job.id) owned.push(item);
+        }
+      }
+      return owned;
     },
     async close() {
       await ingest.close();

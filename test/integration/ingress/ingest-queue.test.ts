@@ -1,4 +1,11 @@
 import request from 'supertest';
+import {
+  createIngestWorker,
+  createRedisConnection,
+  makeIngestItem,
+  type IngestItem,
+} from '../../../src/queues';
+import type { CloudEvent } from '../../../src/events';
 import { buildRedisIngestApp, type RedisIngestApp } from '../../support/redis-ingest-app';
 import { TestRedis } from '../../support/test-redis';
 import { aoStatusChangedEvent, intentWebhookItem, interventionSeed } from '../../fixtures/seed-events';
@@ -41,7 +48,6 @@ describe('ingest over a real Redis', () => {
     expect(res.status).toBe(202);
     const [job] = await ctx.waitingJobs();
     expect(job).toMatchObject({
-      v: 1,
       via: 'binary',
       event: { id: 'bin-1', data: { resourceReference: '/tenants/1/orders/x' } },
     });
@@ -123,5 +129,49 @@ describe('ingest over a real Redis', () => {
     expect(res.status).toBe(202);
     expect(res.body.duplicates).toBe(0);
     expect((await ctx.waitingJobs()).map((j) => j.event.id).sort()).toEqual(['before', 'during']);
+  });
+});
+
+describe('an event whose job was stored but not claimed (the request got a 503)', () => {
+  const orphan = makeEvent({ id: 'orphan-1' });
+  const item = makeIngestItem(orphan as unknown as CloudEvent, 'structured', 'default', new Date());
+
+  /** Runs an ingest worker until the queue is empty; answers the keys it processed. */
+  async function drain(): Promise<string[]> {
+    const processed: string[] = [];
+    const connection = createRedisConnection(redis.url, 'worker');
+    const worker = createIngestWorker({
+      connection,
+      prefix: ctx.keys.bullPrefix,
+      concurrency: 4,
+      claims: ctx.claims,
+      process: async (work: IngestItem) => {
+        processed.push(work.key);
+      },
+    });
+    await new Promise<void>((resolve) => worker.on('drained', () => resolve()));
+    await worker.close();
+    connection.disconnect();
+    return processed;
+  }
+
+  it('is processed once, by the sender retry, when that comes first', async () => {
+    await ctx.queue.add('events', { v: 2, items: [item] }, { jobId: 'stored-unclaimed' });
+    const retry = await post('application/cloudevents+json', orphan);
+    expect(retry.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await drain()).toEqual([item.key]);
+  });
+
+  it('is processed once, by its own job, when the worker comes first', async () => {
+    await ctx.queue.add('events', { v: 2, items: [item] }, { jobId: 'stored-unclaimed' });
+    expect(await drain()).toEqual([item.key]);
+    const retry = await post('application/cloudevents+json', orphan);
+    expect(retry.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(await drain()).toEqual([]);
+  });
+
+  it('a version 1 job (one event, queued by an earlier version) is still processed', async () => {
+    await ctx.queue.add('event', { v: 1, ...item });
+    expect(await drain()).toEqual([item.key]);
   });
 });

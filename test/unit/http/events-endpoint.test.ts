@@ -39,7 +39,7 @@ describe('POST /events', () => {
         },
       ],
     });
-    expect(queue.jobs).toHaveLength(1);
+    expect(queue.items).toHaveLength(1);
   });
 
   it('answers 400 with every problem and queues nothing', async () => {
@@ -53,7 +53,7 @@ describe('POST /events', () => {
       { attribute: 'id', detail: 'is required' },
       { attribute: 'time', detail: 'must be an RFC 3339 timestamp with seconds and a time-zone offset' },
     ]);
-    expect(queue.jobs).toHaveLength(0);
+    expect(queue.items).toHaveLength(0);
   });
 
   it('answers 413 for a body over the limit', async () => {
@@ -99,7 +99,7 @@ describe('POST /events', () => {
       const res = await req.send('not even json');
       expectProblem(res, 401, 'unauthorized');
       expect(res.headers['www-authenticate']).toMatch(/Bearer/);
-      expect(queue.jobs).toHaveLength(0);
+      expect(queue.items).toHaveLength(0);
     });
 
     it('accepts AO with HTTP Basic and a sender with a bearer token', async () => {
@@ -128,7 +128,7 @@ describe('POST /events/intent', () => {
       .send(JSON.stringify(interventionSeed));
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(5);
-    expect(queue.jobs.map((job) => job.via)).toEqual(Array(5).fill('intent'));
+    expect(queue.items.map((item) => item.via)).toEqual(Array(5).fill('intent'));
   });
 
   it('answers 400 for a body that is not JSON', async () => {
@@ -214,6 +214,6 @@ describe('during shutdown', () => {
       503,
       'shutting_down',
     );
-    expect(queue.jobs).toHaveLength(0);
+    expect(queue.items).toHaveLength(0);
   });
 });

@@ -18,9 +18,8 @@ describe('createEventAcceptor', () => {
     const result = await accept([event, event], 'batched', 'acme');
     expect(result).toMatchObject({ accepted: 2, duplicates: 1 });
     expect(result.events.map((e) => e.duplicate)).toEqual([false, true]);
-    expect(queue.jobs).toEqual([
+    expect(queue.items).toEqual([
       {
-        v: 1,
         key: result.events[0]?.key,
         tenant: 'acme',
         receivedAt: '1970-01-01T00:00:00.000Z',
