@@ -106,7 +106,9 @@ export const configSchema = z.object({
     .default('.data/redis')
     .describe('Data folder of the embedded first-run redis-server.'),
   EVENT_RETENTION_SECONDS: positiveInt(30 * 86_400).describe('How long event records are kept in Redis.'),
-  INGEST_CONCURRENCY: positiveInt(16).describe('Ingest jobs one worker process handles at once.'),
+  INGEST_CONCURRENCY: positiveInt(16).describe(
+    'Events one worker process stores and routes at once (first attempts made while routing included).',
+  ),
   ADMIN_API_KEY: z
     .string()
     .min(16, 'must be at least 16 characters')
