@@ -40,6 +40,9 @@ const DUE_TOLERANCE_MS = 1_000;
 
 type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & { readonly round: number };
 
+/** Told when the request to the sink starts (after ce-relay's own bookkeeping). */
+export type OnSend = () => void;
+
 const liveSecrets = (subscription: Subscription, at: Date) =>
   subscription.secrets
     .filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > at.getTime())
@@ -52,7 +55,7 @@ const liveSecrets = (subscription: Subscription, at: Date) =>
  */
 export function createDeliverProcessor(
   deps: DeliverProcessorDeps,
-): (job: JobInput) => Promise<DeliverDecision> {
+): (job: JobInput, onSend?: OnSend) => Promise<DeliverDecision> {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const done: DeliverDecision = { kind: 'done' };
@@ -108,6 +111,7 @@ export function createDeliverProcessor(
     record: DeliveryRecord,
     subscription: Subscription,
     release: () => Promise<void>,
+    onSend: OnSend | undefined,
   ): Promise<DeliverDecision> => {
     const stored = await deps.events.get(record.eventKey);
     if (!stored) return finishWithoutSending(record, 'the event record has expired');
@@ -120,6 +124,7 @@ export function createDeliverProcessor(
       liveSecrets(subscription, started),
       started,
     );
+    onSend?.();
     const result = await deps.send({
       url: subscription.sink,
       method: subscription.protocolsettings?.method ?? 'POST',
@@ -177,7 +182,7 @@ export function createDeliverProcessor(
     }
   };
 
-  return async (job) => {
+  return async (job, onSend) => {
     const id = deliveryId(job.eventKey, job.subscriptionId);
     const subscription = deps.subscription(job.subscriptionId);
     // The record and, for an active subscription, a slot under its in-flight cap are asked for
@@ -219,7 +224,7 @@ export function createDeliverProcessor(
       return deps.limiter.release(subscription.id, id);
     };
     try {
-      return await attempt(record, subscription, release);
+      return await attempt(record, subscription, release, onSend);
     } finally {
       if (!released) await release();
     }

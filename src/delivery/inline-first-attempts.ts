@@ -4,17 +4,17 @@ import type { SubscriptionPace } from './subscription-pace';
 
 export interface InlineFirstAttemptsDeps {
   /** The deliver processor: one attempt of one delivery, as a deliver job would make it. */
-  readonly process: (job: {
-    eventKey: string;
-    subscriptionId: string;
-    round: number;
-  }) => Promise<DeliverDecision>;
+  readonly process: (
+    job: { eventKey: string; subscriptionId: string; round: number },
+    onSend: () => void,
+  ) => Promise<DeliverDecision>;
   readonly subscription: (id: string) => Subscription | undefined;
   readonly pace: SubscriptionPace;
   /**
-   * An inline attempt still running after this long is handed to a deliver job, so a sink that
-   * turns slow holds the routing of its event no longer than this. Only subscriptions whose
-   * attempts usually take under a fifth of it go inline.
+   * An inline attempt whose request to the sink is still running after this long is handed to a
+   * deliver job, so a sink that turns slow holds the routing of its event no longer than this.
+   * Only subscriptions whose attempts usually take under a fifth of it go inline. (Counted from
+   * the request, not before: ce-relay's own Redis work, slow under load, is no sign of a slow sink.)
    */
   readonly budgetMs: number;
   readonly onError: (error: Error) => void;
@@ -50,10 +50,11 @@ export function createInlineFirstAttempts(deps: InlineFirstAttemptsDeps): Inline
   const running = new Set<Promise<unknown>>();
 
   const attemptOne = async (job: DeliveryJob): Promise<ScheduledDelivery | undefined> => {
-    const decision = deps.process({ ...job, round: job.round ?? 0 });
     let timer: NodeJS.Timeout | undefined;
-    const overBudget = new Promise<'over'>((resolve) => {
-      timer = setTimeout(() => resolve('over'), deps.budgetMs);
+    let over: (value: 'over') => void = () => undefined;
+    const overBudget = new Promise<'over'>((resolve) => (over = resolve));
+    const decision = deps.process({ ...job, round: job.round ?? 0 }, () => {
+      timer = setTimeout(() => over('over'), deps.budgetMs);
     });
     try {
       const first = await Promise.race([decision, overBudget]);

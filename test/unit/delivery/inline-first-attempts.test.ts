@@ -7,7 +7,7 @@ const job = (subscriptionId: string): DeliveryJob => ({ v: 1, eventKey: 'a'.repe
 
 function inlineWith(
   subscriptions: Subscription[],
-  answer: (subscriptionId: string) => Promise<DeliverDecision>,
+  answer: (subscriptionId: string, onSend: () => void) => Promise<DeliverDecision>,
   budgetMs = 50,
 ) {
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
@@ -15,9 +15,9 @@ function inlineWith(
   const errors: string[] = [];
   const processed: string[] = [];
   const inline = createInlineFirstAttempts({
-    process: (j) => {
+    process: (j, onSend) => {
       processed.push(j.subscriptionId);
-      return answer(j.subscriptionId);
+      return answer(j.subscriptionId, onSend);
     },
     subscription: (id) => byId.get(id),
     pace,
@@ -77,7 +77,8 @@ describe('inline first attempts', () => {
       delivery: { ...makeSubscription('x').delivery, timeoutMs: 2_000 },
     });
     let finished = false;
-    const { inline } = inlineWith([subscription], async () => {
+    const { inline } = inlineWith([subscription], async (_id, onSend) => {
+      onSend();
       await after(150, undefined);
       finished = true;
       return { kind: 'done' };
@@ -91,5 +92,16 @@ describe('inline first attempts', () => {
     expect(finished).toBe(true);
     // Known to be slow now: the next delivery gets a job.
     expect(inline.split([job('slow')]).queued).toHaveLength(1);
+  });
+
+  it('counts the budget from the request to the sink, not from ce-relay bookkeeping before it', async () => {
+    const { inline } = inlineWith([makeSubscription('s')], async (_id, onSend) => {
+      await after(120, undefined); // e.g. Redis slow under load
+      onSend();
+      await after(10, undefined);
+      return { kind: 'done' };
+    });
+    expect(await inline.attempt([job('s')])).toEqual([]);
+    expect(inline.split([job('s')]).inline).toHaveLength(1);
   });
 });
