@@ -2,7 +2,11 @@ import type { Redis } from 'ioredis';
 
 /** Port: the "may this delivery start now?" decision, shared by every worker process. */
 export interface InflightLimiter {
-  /** Takes a slot for `deliveryId` unless `max` deliveries to the subscription are in flight. */
+  /**
+   * Takes a slot for `deliveryId` unless `max` deliveries to the subscription are in flight, or
+   * this delivery is itself in flight (an attempt elsewhere, or one whose worker died, until its
+   * lease ends): one delivery is never attempted twice at once.
+   */
   acquire(subscriptionId: string, deliveryId: string, max: number, leaseMs: number): Promise<boolean>;
   release(subscriptionId: string, deliveryId: string): Promise<void>;
 }
@@ -11,7 +15,8 @@ export interface InflightLimiter {
 // Leases end on their own, so a crashed worker cannot hold a slot forever.
 const ACQUIRE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
   redis.call('PEXPIREAT', KEYS[1], ARGV[2])
   return 1

@@ -1,0 +1,35 @@
+import { createRedisInflightLimiter } from '../../../src/delivery';
+import { TestRedis } from '../../support/test-redis';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+it('caps a subscription, never lets one delivery in twice at once, and ends leases on their own', async () => {
+  let now = Date.now();
+  const limiter = createRedisInflightLimiter(
+    redis.client(),
+    (id) => `inflight:${id}`,
+    () => now,
+  );
+  const take = (delivery: string) => limiter.acquire('sub', delivery, 2, 10_000);
+
+  expect(await take('d1')).toBe(true);
+  // The same delivery again while its attempt is in flight (e.g. a job run again): refused.
+  expect(await take('d1')).toBe(false);
+  expect(await take('d2')).toBe(true);
+  expect(await take('d3')).toBe(false); // at the cap of 2
+  expect(await limiter.acquire('other-sub', 'd3', 2, 10_000)).toBe(true); // caps are per subscription
+
+  await limiter.release('sub', 'd1');
+  expect(await take('d3')).toBe(true);
+
+  // A worker that died never releases: its lease ends after 10 s.
+  expect(await take('d1')).toBe(false);
+  now += 10_001;
+  expect(await take('d1')).toBe(true);
+});
