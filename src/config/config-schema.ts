@@ -106,7 +106,7 @@ export const configSchema = z.object({
     .default('.data/redis')
     .describe('Data folder of the embedded first-run redis-server.'),
   EVENT_RETENTION_SECONDS: positiveInt(30 * 86_400).describe('How long event records are kept in Redis.'),
-  INGEST_CONCURRENCY: positiveInt(16).describe(
+  INGEST_CONCURRENCY: positiveInt(64).describe(
     'Events one worker process stores and routes at once (first attempts made while routing included).',
   ),
   ADMIN_API_KEY: z
@@ -132,7 +132,7 @@ export const configSchema = z.object({
     .min(0)
     .default(500)
     .describe(
-      'Routing makes the first attempt itself for quick, healthy subscriptions (usually under a fifth of this), handing one whose request is unanswered after this long to a job; 0: a job for every delivery.',
+      'Routing makes the first attempt itself for quick, healthy subscriptions (usually under a tenth of this), handing one whose request is unanswered after this long to a job; 0: a job for every delivery.',
     ),
   DELIVERED_RETENTION_SECONDS: positiveInt(7 * 86_400).describe('How long delivered records are kept.'),
   FAILED_RETENTION_SECONDS: positiveInt(30 * 86_400).describe(

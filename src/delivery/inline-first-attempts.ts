@@ -13,7 +13,7 @@ export interface InlineFirstAttemptsDeps {
   /**
    * An inline attempt whose request to the sink is still running after this long is handed to a
    * deliver job, so a sink that turns slow holds the routing of its event no longer than this.
-   * Only subscriptions whose attempts usually take under a fifth of it go inline. (Counted from
+   * Only subscriptions whose attempts usually take under a tenth of it go inline. (Counted from
    * the request, not before: ce-relay's own Redis work, slow under load, is no sign of a slow sink.)
    */
   readonly budgetMs: number;
@@ -46,7 +46,7 @@ const LEASE_MARGIN_MS = 5_000;
  * - slow or failing subscriptions, or ones at their in-flight cap, get jobs as before.
  */
 export function createInlineFirstAttempts(deps: InlineFirstAttemptsDeps): InlineFirstAttempts {
-  const quickMs = deps.budgetMs / 5;
+  const quickMs = deps.budgetMs / 10;
   const running = new Set<Promise<unknown>>();
 
   const attemptOne = async (job: DeliveryJob): Promise<ScheduledDelivery | undefined> => {

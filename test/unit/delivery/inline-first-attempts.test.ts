@@ -43,7 +43,7 @@ describe('inline first attempts', () => {
       500,
     );
     pace.note('quick', 20, true);
-    pace.note('slow', 150, true); // a fifth of the budget is 100 ms
+    pace.note('slow', 60, true); // a tenth of the budget is 50 ms
     pace.note('failing', 5, false);
     const split = inline.split(['new', 'quick', 'slow', 'failing', 'paused', 'deleted'].map(job));
     expect(split.inline.map((j) => j.subscriptionId)).toEqual(['new', 'quick']);
