@@ -44,4 +44,56 @@ describe('createMicroBatcher', () => {
     });
     expect(await batch([])).toEqual([]);
   });
+
+  it('while a flush waits for Redis, gathers later calls for the next flush (one in flight)', async () => {
+    const flushes: number[][] = [];
+    const pending: (() => void)[] = [];
+    const batch = createMicroBatcher(
+      (items: readonly number[]) =>
+        new Promise<readonly number[]>((resolve) => {
+          flushes.push([...items]);
+          pending.push(() => resolve(items));
+        }),
+    );
+    const first = batch([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(flushes).toEqual([[1]]);
+    // Three more calls over several turns, while the first flush is unanswered.
+    const later = [batch([2])];
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(batch([3]));
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(batch([4]));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(flushes).toEqual([[1]]);
+    pending.shift()!();
+    expect(await first).toEqual([1]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(flushes).toEqual([[1], [2, 3, 4]]);
+    pending.shift()!();
+    expect(await Promise.all(later)).toEqual([[2], [3], [4]]);
+  });
+
+  it('flushes at maxItems even while another flush is in flight', async () => {
+    const flushes: number[][] = [];
+    const pending: (() => void)[] = [];
+    const batch = createMicroBatcher(
+      (items: readonly number[]) =>
+        new Promise<readonly number[]>((resolve) => {
+          flushes.push([...items]);
+          pending.push(() => resolve(items));
+        }),
+      2,
+    );
+    const calls = [batch([1])];
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.push(batch([2]), batch([3]), batch([4]));
+    expect(flushes).toEqual([[1], [2, 3]]);
+    while (flushes.length < 3 || pending.length > 0) {
+      pending.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(flushes).toEqual([[1], [2, 3], [4]]);
+    expect(await Promise.all(calls)).toEqual([[1], [2], [3], [4]]);
+  });
 });
