@@ -34,6 +34,8 @@ export interface LatencyFigures {
   readonly p95: number;
   readonly p99: number;
   readonly count: number;
+  /** How long after the last request was answered the last delivery arrived (median of runs). */
+  readonly drainMs: number;
 }
 
 export interface EndToEndOptions {
@@ -149,16 +151,19 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
           label: `latency-${rate}-${run}`,
           connections: 50,
         });
+        const sent = Date.now();
         const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
         lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
-        return final.latencies;
+        return { latencies: final.latencies, drainMs: final.lastAt - sent };
       });
+      const all = latencyRuns.map((r) => r.latencies);
       latency.push({
         rate,
-        p50: median(latencyRuns.map((l) => percentile(l, 50))),
-        p95: median(latencyRuns.map((l) => percentile(l, 95))),
-        p99: median(latencyRuns.map((l) => percentile(l, 99))),
-        count: latencyRuns.reduce((n, l) => n + l.length, 0),
+        p50: median(all.map((l) => percentile(l, 50))),
+        p95: median(all.map((l) => percentile(l, 95))),
+        p99: median(all.map((l) => percentile(l, 99))),
+        count: all.reduce((n, l) => n + l.length, 0),
+        drainMs: median(latencyRuns.map((r) => r.drainMs)),
       });
     }
     await deliverQueue.close();
