@@ -32,11 +32,11 @@ export function createMicroBatcher<I, O>(
     });
   };
 
-  const run = (full: boolean) => {
+  const run = (force: boolean) => {
     // A flush forced by `maxItems` leaves the turn's scheduled run with nothing to do.
     if (items.length === 0) return;
     // Still waiting for Redis: these items go in the next flush, when one settles.
-    if (!full && inFlight >= maxInFlight) return;
+    if (!force && inFlight >= maxInFlight) return;
     const batch = items;
     const callers = waiting;
     items = [];

@@ -1,5 +1,20 @@
 import { createMicroBatcher } from '../../../src/queues/micro-batcher';
 
+/** A batcher whose flushes wait until the test answers them, oldest first. */
+function heldBatcher(maxItems?: number) {
+  const flushes: number[][] = [];
+  const pending: (() => void)[] = [];
+  const batch = createMicroBatcher(
+    (items: readonly number[]) =>
+      new Promise<readonly number[]>((resolve) => {
+        flushes.push([...items]);
+        pending.push(() => resolve(items));
+      }),
+    maxItems,
+  );
+  return { batch, flushes, answerOldest: () => pending.shift()?.(), pending };
+}
+
 describe('createMicroBatcher', () => {
   it('flushes calls made in the same turn together and answers each caller with its own results', async () => {
     const flushes: number[][] = [];
@@ -46,15 +61,7 @@ describe('createMicroBatcher', () => {
   });
 
   it('while a flush waits for Redis, gathers later calls for the next flush (one in flight)', async () => {
-    const flushes: number[][] = [];
-    const pending: (() => void)[] = [];
-    const batch = createMicroBatcher(
-      (items: readonly number[]) =>
-        new Promise<readonly number[]>((resolve) => {
-          flushes.push([...items]);
-          pending.push(() => resolve(items));
-        }),
-    );
+    const { batch, flushes, answerOldest } = heldBatcher();
     const first = batch([1]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(flushes).toEqual([[1]]);
@@ -66,31 +73,22 @@ describe('createMicroBatcher', () => {
     later.push(batch([4]));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(flushes).toEqual([[1]]);
-    pending.shift()!();
+    answerOldest();
     expect(await first).toEqual([1]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(flushes).toEqual([[1], [2, 3, 4]]);
-    pending.shift()!();
+    answerOldest();
     expect(await Promise.all(later)).toEqual([[2], [3], [4]]);
   });
 
   it('flushes at maxItems even while another flush is in flight', async () => {
-    const flushes: number[][] = [];
-    const pending: (() => void)[] = [];
-    const batch = createMicroBatcher(
-      (items: readonly number[]) =>
-        new Promise<readonly number[]>((resolve) => {
-          flushes.push([...items]);
-          pending.push(() => resolve(items));
-        }),
-      2,
-    );
+    const { batch, flushes, answerOldest, pending } = heldBatcher(2);
     const calls = [batch([1])];
     await new Promise((resolve) => setImmediate(resolve));
     calls.push(batch([2]), batch([3]), batch([4]));
     expect(flushes).toEqual([[1], [2, 3]]);
     while (flushes.length < 3 || pending.length > 0) {
-      pending.shift()?.();
+      answerOldest();
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     expect(flushes).toEqual([[1], [2, 3], [4]]);
