@@ -1,4 +1,4 @@
-import type { EventRecordStore } from '../events';
+import type { EventRecord, EventRecordStore } from '../events';
 import { deliveryId, type DeliverDecision, type DeliveryJob } from '../queues';
 import type { Subscription } from '../subscriptions';
 import { buildRequest } from './build-request';
@@ -34,6 +34,9 @@ export interface DeliverProcessorDeps {
   readonly now?: () => Date;
   readonly random?: () => number;
 }
+
+/** An in-flight slot's lease outlasts the attempt's timeout by this much; then it frees itself. */
+export const SLOT_LEASE_MARGIN_MS = 5_000;
 
 /** A retry due within this long is made now: clocks of worker processes differ a little. */
 const DUE_TOLERANCE_MS = 1_000;
@@ -87,13 +90,19 @@ export function createDeliverProcessor(
     return done;
   };
 
-  /** The delivery's record, created on its first attempt (one round trip either way). */
-  const ensureRecord = async (job: JobInput, id: string): Promise<DeliveryRecord | undefined> => {
+  /**
+   * The delivery's record, created on its first attempt (one round trip either way), and its
+   * event's record (none once the event expired).
+   */
+  const ensureRecord = async (
+    job: JobInput,
+    id: string,
+  ): Promise<{ record?: DeliveryRecord; stored?: EventRecord }> => {
     const stored = await deps.events.get(job.eventKey);
     // The event expired: only a delivery recorded before can still be finished (as failed).
-    if (!stored) return deps.deliveries.get(id);
+    if (!stored) return { record: await deps.deliveries.get(id) };
     const { event } = stored;
-    return deps.deliveries.ensure({
+    const record = await deps.deliveries.ensure({
       id,
       tenant: stored.tenant,
       eventKey: job.eventKey,
@@ -104,16 +113,17 @@ export function createDeliverProcessor(
       subscriptionId: job.subscriptionId,
       createdAt: now().toISOString(),
     });
+    return { record, stored };
   };
 
   /** One attempt; `release` frees the subscription's in-flight slot once the answer is in. */
   const attempt = async (
     record: DeliveryRecord,
+    stored: EventRecord | undefined,
     subscription: Subscription,
     release: () => Promise<void>,
     onSend: OnSend | undefined,
   ): Promise<DeliverDecision> => {
-    const stored = await deps.events.get(record.eventKey);
     if (!stored) return finishWithoutSending(record, 'the event record has expired');
     const started = now();
     const event = subscription.delivery.enrich === false ? stored.event : (stored.enriched ?? stored.event);
@@ -187,14 +197,14 @@ export function createDeliverProcessor(
     const subscription = deps.subscription(job.subscriptionId);
     // The record and, for an active subscription, a slot under its in-flight cap are asked for
     // at once (one round trip); a slot taken for a delivery that needs no attempt is given back.
-    const [record, slot] = await Promise.all([
+    const [{ record, stored }, slot] = await Promise.all([
       ensureRecord(job, id),
       subscription?.status === 'active'
         ? deps.limiter.acquire(
             subscription.id,
             id,
             subscription.delivery.maxInFlight,
-            subscription.delivery.timeoutMs + 5_000,
+            subscription.delivery.timeoutMs + SLOT_LEASE_MARGIN_MS,
           )
         : false,
     ]);
@@ -224,7 +234,7 @@ export function createDeliverProcessor(
       return deps.limiter.release(subscription.id, id);
     };
     try {
-      return await attempt(record, subscription, release, onSend);
+      return await attempt(record, stored, subscription, release, onSend);
     } finally {
       if (!released) await release();
     }

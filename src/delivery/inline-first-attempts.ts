@@ -1,5 +1,6 @@
 import type { DeliverDecision, DeliveryJob, ScheduledDelivery } from '../queues';
 import type { Subscription } from '../subscriptions';
+import { SLOT_LEASE_MARGIN_MS } from './deliver-processor';
 import type { SubscriptionPace } from './subscription-pace';
 
 export interface InlineFirstAttemptsDeps {
@@ -31,9 +32,6 @@ export interface InlineFirstAttempts {
   /** Waits for the attempts that outlasted their budget (on shutdown). */
   drain(): Promise<void>;
 }
-
-/** The lease of an in-flight slot outlasts the attempt's timeout by this much (see the deliver processor). */
-const LEASE_MARGIN_MS = 5_000;
 
 /**
  * First attempts made by the routing step itself, without a deliver job: for a healthy sink
@@ -71,7 +69,7 @@ export function createInlineFirstAttempts(deps: InlineFirstAttemptsDeps): Inline
     running.add(background);
     void background.finally(() => running.delete(background));
     const timeoutMs = deps.subscription(job.subscriptionId)?.delivery.timeoutMs ?? 0;
-    return { job, delayMs: timeoutMs + LEASE_MARGIN_MS };
+    return { job, delayMs: timeoutMs + SLOT_LEASE_MARGIN_MS };
   };
 
   return {

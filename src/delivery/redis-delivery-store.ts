@@ -26,8 +26,7 @@ export interface RetentionSeconds {
 // KEYS: record, attempts list, tenant index, subscription index, event set.
 // ARGV: index member ("<time>|<id>"), id, oldest member to keep, then field/value pairs.
 // Answers the record found, or an empty list when it created it (the caller knows what it wrote).
-// Index entries older than the longest retention are
-// trimmed here, so indexes do not grow forever.
+// Index entries older than the longest retention are trimmed here, so indexes do not grow forever.
 const ENSURE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import {
+  createBullmqIngestQueue,
   createIngestWorker,
   createRedisConnection,
   makeIngestItem,
@@ -136,22 +137,30 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
   const orphan = makeEvent({ id: 'orphan-1' });
   const item = makeIngestItem(orphan as unknown as CloudEvent, 'structured', 'default', new Date());
 
-  /** Runs an ingest worker until the queue is empty; answers the keys it processed. */
-  async function drain(): Promise<string[]> {
-    const processed: string[] = [];
+  /** Runs an ingest worker until the queue is empty; answers the errors of the jobs that failed. */
+  async function runWorker(process: (work: IngestItem) => Promise<void>): Promise<string[]> {
+    const failed: string[] = [];
     const connection = createRedisConnection(redis.url, 'worker');
     const worker = createIngestWorker({
       connection,
       prefix: ctx.keys.bullPrefix,
       concurrency: 4,
       claims: ctx.claims,
-      process: async (work: IngestItem) => {
-        processed.push(work.key);
-      },
+      process,
+      onFailed: (_jobId, error) => failed.push(error.message),
     });
     await new Promise<void>((resolve) => worker.on('drained', () => resolve()));
     await worker.close();
     connection.disconnect();
+    return failed;
+  }
+
+  /** Runs an ingest worker until the queue is empty; answers the keys it processed. */
+  async function drain(): Promise<string[]> {
+    const processed: string[] = [];
+    await runWorker(async (work) => {
+      processed.push(work.key);
+    });
     return processed;
   }
 
@@ -173,5 +182,37 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
   it('a version 1 job (one event, queued by an earlier version) is still processed', async () => {
     await ctx.queue.add('event', { v: 1, ...item });
     expect(await drain()).toEqual([item.key]);
+  });
+
+  it('a claim that fails once the job is stored fails the enqueue (a 503), and the job still processes the event', async () => {
+    const queue = createBullmqIngestQueue({
+      connection: ctx.connection,
+      prefix: ctx.keys.bullPrefix,
+      claims: {
+        claim: async () => {
+          throw new Error('Connection is closed.');
+        },
+      },
+    });
+    await expect(queue.enqueue([item])).rejects.toThrow('Connection is closed.');
+    await queue.close();
+    expect(await drain()).toEqual([item.key]);
+  });
+
+  it('a job with an event that fails is failed (to run again) once its other events are processed', async () => {
+    const other = makeIngestItem(
+      makeEvent({ id: 'other-1' }) as unknown as CloudEvent,
+      'batched',
+      'default',
+      new Date(),
+    );
+    await ctx.queue.add('events', { v: 2, items: [item, other] }, { jobId: 'half-failing' });
+    const processed: string[] = [];
+    const failed = await runWorker(async (work) => {
+      if (work.key === item.key) throw new Error('upstream store refused');
+      processed.push(work.key);
+    });
+    expect(processed).toEqual([other.key]);
+    expect(failed).toEqual(['upstream store refused']);
   });
 });
