@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createBatchedScript } from '../queues';
 
 /** Port: the "may this delivery start now?" decision, shared by every worker process. */
 export interface InflightLimiter {
@@ -11,44 +12,51 @@ export interface InflightLimiter {
   release(subscriptionId: string, deliveryId: string): Promise<void>;
 }
 
-// KEYS: the subscription's in-flight set. ARGV: now, lease end, delivery id, max.
-// Leases end on their own, so a crashed worker cannot hold a slot forever.
+// KEYS: per delivery, its subscription's in-flight set. ARGV: per delivery, now, lease end,
+// delivery id, max. Answers 1 (a slot taken) or 0 per delivery. Leases end on their own, so a
+// crashed worker cannot hold a slot forever.
 const ACQUIRE = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-  return 1
+local taken = {}
+for k = 1, #KEYS do
+  local a = k * 4 - 3
+  local got = 0
+  redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', ARGV[a])
+  if not redis.call('ZSCORE', KEYS[k], ARGV[a + 2])
+    and redis.call('ZCARD', KEYS[k]) < tonumber(ARGV[a + 3]) then
+    redis.call('ZADD', KEYS[k], ARGV[a + 1], ARGV[a + 2])
+    redis.call('PEXPIREAT', KEYS[k], ARGV[a + 1])
+    got = 1
+  end
+  taken[k] = got
 end
-return 0`;
+return taken`;
 
-type Scripted = Redis & { ceAcquireSlot(key: string, ...argv: string[]): Promise<number> };
+// KEYS: per delivery, its subscription's in-flight set. ARGV: per delivery, its id.
+const RELEASE = `
+local freed = {}
+for k = 1, #KEYS do freed[k] = redis.call('ZREM', KEYS[k], ARGV[k]) end
+return freed`;
 
-/** The per-subscription cap on in-flight deliveries, as leased slots in a Redis sorted set. */
+/**
+ * The per-subscription cap on in-flight deliveries, as leased slots in a Redis sorted set. The
+ * slots asked for (or given back) during the same turn of the event loop share one command.
+ */
 export function createRedisInflightLimiter(
   redis: Redis,
   key: (subscriptionId: string) => string,
   now = () => Date.now(),
 ): InflightLimiter {
-  const scripted = redis as Scripted;
-  if (typeof scripted.ceAcquireSlot !== 'function')
-    redis.defineCommand('ceAcquireSlot', { numberOfKeys: 1, lua: ACQUIRE });
+  const acquireMany = createBatchedScript<number>(redis, ACQUIRE);
+  const releaseMany = createBatchedScript<number>(redis, RELEASE);
   return {
     async acquire(subscriptionId, deliveryId, max, leaseMs) {
       const at = now();
-      return (
-        (await scripted.ceAcquireSlot(
-          key(subscriptionId),
-          String(at),
-          String(at + leaseMs),
-          deliveryId,
-          String(max),
-        )) === 1
-      );
+      const argv = [String(at), String(at + leaseMs), deliveryId, String(max)];
+      const [taken] = await acquireMany([{ keys: [key(subscriptionId)], argv }]);
+      return taken === 1;
     },
     async release(subscriptionId, deliveryId) {
-      await redis.zrem(key(subscriptionId), deliveryId);
+      await releaseMany([{ keys: [key(subscriptionId)], argv: [deliveryId] }]);
     },
   };
 }

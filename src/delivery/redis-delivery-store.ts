@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createBatchedScript } from '../queues';
 import { DEFAULT_TENANT } from '../security';
 import type {
   DeliveryAttempt,
@@ -23,19 +24,30 @@ export interface RetentionSeconds {
   readonly failed: number;
 }
 
-// KEYS: record, attempts list, tenant index, subscription index, event set.
-// ARGV: index member ("<time>|<id>"), id, oldest member to keep, then field/value pairs.
-// Answers the record found, or an empty list when it created it (the caller knows what it wrote).
-// Index entries older than the longest retention are trimmed here, so indexes do not grow forever.
+// KEYS: per delivery, its record, attempts list, tenant index, subscription index and event set.
+// ARGV: per delivery, its index member ("<time>|<id>"), id, oldest member to keep, the number of
+// field/value arguments, then those. Answers, per delivery, the record found, or an empty list
+// when it created it (the caller knows what it wrote). Index entries older than the longest
+// retention are trimmed here, so indexes do not grow forever.
 const ENSURE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[3])
-redis.call('ZREMRANGEBYLEX', KEYS[4], '-', '(' .. ARGV[3])
-redis.call('ZADD', KEYS[3], 0, ARGV[1])
-redis.call('ZADD', KEYS[4], 0, ARGV[1])
-redis.call('SADD', KEYS[5], ARGV[2])
-return {}`;
+local found = {}
+local a = 1
+for k = 1, #KEYS, 5 do
+  local n = tonumber(ARGV[a + 3])
+  if redis.call('EXISTS', KEYS[k]) == 1 then
+    found[#found + 1] = redis.call('HGETALL', KEYS[k])
+  else
+    redis.call('HSET', KEYS[k], unpack(ARGV, a + 4, a + 3 + n))
+    redis.call('ZREMRANGEBYLEX', KEYS[k + 2], '-', '(' .. ARGV[a + 2])
+    redis.call('ZREMRANGEBYLEX', KEYS[k + 3], '-', '(' .. ARGV[a + 2])
+    redis.call('ZADD', KEYS[k + 2], 0, ARGV[a])
+    redis.call('ZADD', KEYS[k + 3], 0, ARGV[a])
+    redis.call('SADD', KEYS[k + 4], ARGV[a + 1])
+    found[#found + 1] = {}
+  end
+  a = a + 4 + n
+end
+return found`;
 
 /** Index members sort by creation time, then id: "<ms, 15 digits>|<id>". */
 const member = (ms: number, id: string) => `${String(ms).padStart(15, '0')}|${id}`;
@@ -55,28 +67,26 @@ for i = 2, #ARGV do
 end
 return -1`;
 
-// KEYS: record, attempts list. ARGV: the attempt (JSON), TTL in seconds (0: none), then
-// field/value pairs of the record. One command instead of a MULTI of five.
+// KEYS: per delivery, its record and attempts list. ARGV: per delivery, the attempt (JSON), TTL in
+// seconds (0: none), the number of field/value arguments of the record, then those.
 const RECORD_ATTEMPT = `
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-local ttl = tonumber(ARGV[2])
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
+local done = {}
+local a = 1
+for k = 1, #KEYS, 2 do
+  local n = tonumber(ARGV[a + 2])
+  redis.call('RPUSH', KEYS[k + 1], ARGV[a])
+  redis.call('HSET', KEYS[k], unpack(ARGV, a + 3, a + 2 + n))
+  local ttl = tonumber(ARGV[a + 1])
+  if ttl > 0 then
+    redis.call('EXPIRE', KEYS[k], ttl)
+    redis.call('EXPIRE', KEYS[k + 1], ttl)
+  end
+  a = a + 3 + n
+  done[#done + 1] = 1
 end
-return 1`;
+return done`;
 
 type Scripted = Redis & {
-  ceRecordAttempt(k1: string, k2: string, ...argv: string[]): Promise<number>;
-  ceEnsureDelivery(
-    k1: string,
-    k2: string,
-    k3: string,
-    k4: string,
-    k5: string,
-    ...argv: string[]
-  ): Promise<string[]>;
   ceBeginReplay(k1: string, k2: string, ...argv: string[]): Promise<number>;
 };
 
@@ -115,11 +125,11 @@ export function createRedisDeliveryStore(
   retention: RetentionSeconds,
 ): DeliveryStore {
   const scripted = redis as Scripted;
-  if (typeof scripted.ceEnsureDelivery !== 'function') {
-    redis.defineCommand('ceEnsureDelivery', { numberOfKeys: 5, lua: ENSURE });
+  if (typeof scripted.ceBeginReplay !== 'function')
     redis.defineCommand('ceBeginReplay', { numberOfKeys: 2, lua: BEGIN_REPLAY });
-    redis.defineCommand('ceRecordAttempt', { numberOfKeys: 2, lua: RECORD_ATTEMPT });
-  }
+  // The deliveries of one event, and the attempts answered together, share one command.
+  const ensureMany = createBatchedScript<string[]>(redis, ENSURE);
+  const recordMany = createBatchedScript<number>(redis, RECORD_ATTEMPT);
   const getMany = async (ids: readonly string[]) => {
     const pipeline = redis.pipeline();
     for (const id of ids) pipeline.hgetall(keys.delivery(id));
@@ -139,18 +149,26 @@ export function createRedisDeliveryStore(
         roundAttempts: 0,
         updatedAt: d.createdAt,
       };
-      const flat = await scripted.ceEnsureDelivery(
-        keys.delivery(d.id),
-        keys.attempts(d.id),
-        keys.byTenant(d.tenant),
-        keys.bySubscription(d.subscriptionId),
-        keys.byEvent(d.eventKey),
-        member(Date.parse(d.createdAt), d.id),
-        d.id,
-        member(Date.parse(d.createdAt) - Math.max(retention.delivered, retention.failed) * 1000, ''),
-        ...Object.entries(created).flatMap(([k, v]) => [k, String(v)]),
-      );
-      if (flat.length === 0) return created;
+      const fields = Object.entries(created).flatMap(([k, v]) => [k, String(v)]);
+      const [flat] = await ensureMany([
+        {
+          keys: [
+            keys.delivery(d.id),
+            keys.attempts(d.id),
+            keys.byTenant(d.tenant),
+            keys.bySubscription(d.subscriptionId),
+            keys.byEvent(d.eventKey),
+          ],
+          argv: [
+            member(Date.parse(d.createdAt), d.id),
+            d.id,
+            member(Date.parse(d.createdAt) - Math.max(retention.delivered, retention.failed) * 1000, ''),
+            String(fields.length),
+            ...fields,
+          ],
+        },
+      ]);
+      if (!flat || flat.length === 0) return created;
       const hash: Record<string, string> = {};
       for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
       return fromHash(hash)!;
@@ -171,16 +189,18 @@ export function createRedisDeliveryStore(
           : update.status === 'failed'
             ? retention.failed
             : 0;
-      await scripted.ceRecordAttempt(
-        keys.delivery(id),
-        keys.attempts(id),
-        JSON.stringify(attempt),
-        String(ttl),
+      const fields = [
         ...['status', update.status],
         ...['attemptCount', String(update.attemptCount), 'roundAttempts', String(update.roundAttempts)],
         ...['updatedAt', update.updatedAt],
         ...['nextAttemptAt', update.nextAttemptAt ?? '', 'lastError', update.lastError ?? ''],
-      );
+      ];
+      await recordMany([
+        {
+          keys: [keys.delivery(id), keys.attempts(id)],
+          argv: [JSON.stringify(attempt), String(ttl), String(fields.length), ...fields],
+        },
+      ]);
     },
     async beginReplay(id, from, at) {
       const round = await scripted.ceBeginReplay(keys.delivery(id), keys.attempts(id), at, ...from);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createBatchedScript } from '../queues';
 
 /** Port: since when a subscription's attempts have been failing without a success in between. */
 export interface SubscriptionHealth {
@@ -7,13 +8,21 @@ export interface SubscriptionHealth {
   failed(subscriptionId: string, at: Date): Promise<Date>;
 }
 
+// KEYS: the subscriptions whose attempt succeeded. Answers one count per key.
+const SUCCEEDED = `
+local ended = {}
+for k = 1, #KEYS do ended[k] = redis.call('DEL', KEYS[k]) end
+return ended`;
+
+/** Failing streaks in Redis; successes noted during the same turn of the event loop share one command. */
 export function createRedisSubscriptionHealth(
   redis: Redis,
   key: (subscriptionId: string) => string,
 ): SubscriptionHealth {
+  const succeededMany = createBatchedScript<number>(redis, SUCCEEDED);
   return {
     async succeeded(subscriptionId) {
-      await redis.del(key(subscriptionId));
+      await succeededMany([{ keys: [key(subscriptionId)], argv: [] }]);
     },
     async failed(subscriptionId, at) {
       const results = await redis

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createBatchedScript } from '../queues/batched-script';
 import { DEFAULT_TENANT } from '../security';
 import type { EventRecord, EventRecordStore } from './event-record-store';
 
@@ -10,12 +11,26 @@ export interface RedisEventRecordStoreOptions {
   readonly retentionSeconds: number;
 }
 
-/** Event records as JSON strings with a TTL, one key per event. */
+// KEYS: the records' keys. ARGV: per record, its JSON and TTL in seconds.
+const SAVE = `
+local saved = {}
+for k = 1, #KEYS do
+  redis.call('SET', KEYS[k], ARGV[k * 2 - 1], 'EX', ARGV[k * 2])
+  saved[k] = 1
+end
+return saved`;
+
+/**
+ * Event records as JSON strings with a TTL, one key per event. Records saved during the same turn
+ * of the event loop share one command.
+ */
 export function createRedisEventRecordStore(options: RedisEventRecordStoreOptions): EventRecordStore {
   const { redis, recordKey, retentionSeconds } = options;
+  const saveMany = createBatchedScript<number>(redis, SAVE);
+  const ttl = String(retentionSeconds);
   return {
     async save(record) {
-      await redis.set(recordKey(record.key), JSON.stringify(record), 'EX', retentionSeconds);
+      await saveMany([{ keys: [recordKey(record.key)], argv: [JSON.stringify(record), ttl] }]);
     },
     async get(key) {
       const json = await redis.get(recordKey(key));

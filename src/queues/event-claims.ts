@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createBatchedScript } from './batched-script';
 
 /**
  * Port: which ingest job owns each event. The first job to claim an event key within the
@@ -9,34 +10,31 @@ export interface EventClaims {
   claim(jobId: string, eventKeys: readonly string[]): Promise<boolean[]>;
 }
 
-// KEYS: the claim keys. ARGV: job id, window in ms. Answers 1 where the job owns the event.
+// KEYS: the claim keys. ARGV: per key, the claiming job's id and the window in ms. Answers 1
+// where the job owns the event.
 const CLAIM = `
 local owned = {}
 for i, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2])
-  owned[i] = redis.call('GET', key) == ARGV[1] and 1 or 0
+  local job = ARGV[i * 2 - 1]
+  redis.call('SET', key, job, 'NX', 'PX', ARGV[i * 2])
+  owned[i] = redis.call('GET', key) == job and 1 or 0
 end
 return owned`;
 
-type Scripted = Redis & { ceClaimEvents(numberOfKeys: number, ...args: string[]): Promise<number[]> };
-
-/** Claims as plain Redis strings (`{cer}:seen:<event key>` = job id) that expire after the window. */
+/**
+ * Claims as plain Redis strings (`{cer}:seen:<event key>` = job id) that expire after the window.
+ * The claims of jobs asked for during the same turn of the event loop share one command.
+ */
 export function createRedisEventClaims(
   redis: Redis,
   key: (eventKey: string) => string,
   windowSeconds: number,
 ): EventClaims {
-  const scripted = redis as Scripted;
-  if (typeof scripted.ceClaimEvents !== 'function') redis.defineCommand('ceClaimEvents', { lua: CLAIM });
+  const claimMany = createBatchedScript<number>(redis, CLAIM);
+  const windowMs = String(windowSeconds * 1000);
   return {
     async claim(jobId, eventKeys) {
-      if (eventKeys.length === 0) return [];
-      const owned = await scripted.ceClaimEvents(
-        eventKeys.length,
-        ...eventKeys.map(key),
-        jobId,
-        String(windowSeconds * 1000),
-      );
+      const owned = await claimMany(eventKeys.map((k) => ({ keys: [key(k)], argv: [jobId, windowMs] })));
       return owned.map((o) => o === 1);
     },
   };

@@ -33,3 +33,20 @@ it('caps a subscription, never lets one delivery in twice at once, and ends leas
   now += 10_001;
   expect(await take('d1')).toBe(true);
 });
+
+it('decides slots asked for in the same turn one after the other, as if asked for apart', async () => {
+  const limiter = createRedisInflightLimiter(redis.client(), (id) => `inflight-turn:${id}`);
+  const take = (subscription: string, delivery: string) => limiter.acquire(subscription, delivery, 2, 10_000);
+
+  const taken = await Promise.all([
+    take('sub', 'd1'),
+    take('sub', 'd1'), // the same delivery twice: the second is refused
+    take('sub', 'd2'),
+    take('sub', 'd3'), // over the cap of 2
+    take('other', 'd3'),
+  ]);
+
+  expect(taken).toEqual([true, false, true, false, true]);
+  await Promise.all([limiter.release('sub', 'd1'), limiter.release('sub', 'd2')]);
+  expect(await Promise.all([take('sub', 'd3'), take('sub', 'd4')])).toEqual([true, true]);
+});

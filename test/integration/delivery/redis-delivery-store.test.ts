@@ -1,0 +1,82 @@
+import { createRedisDeliveryStore, type NewDelivery } from '../../../src/delivery';
+import { createKeySpace } from '../../../src/queues';
+import { TestRedis, uniquePrefix } from '../../support/test-redis';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+const newDelivery = (id: string, subscriptionId: string): NewDelivery => ({
+  id,
+  tenant: 'default',
+  eventKey: 'event-1',
+  eventId: 'e1',
+  eventSource: '/ao',
+  eventType: 'ao.order.statuschanged',
+  eventTime: '2026-11-30T10:00:00.000Z',
+  subscriptionId,
+  createdAt: '2026-11-30T10:00:01.000Z',
+});
+
+describe('Redis delivery store, calls made in the same turn', () => {
+  it('creates a delivery once when it is ensured twice at once; each caller gets the record as stored', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const first = newDelivery('d1', 'sub-a');
+
+    const [a, again, b] = await Promise.all([
+      store.ensure(first),
+      store.ensure({ ...first, createdAt: '2026-11-30T10:00:09.000Z' }),
+      store.ensure(newDelivery('d2', 'sub-b')),
+    ]);
+
+    expect(a).toMatchObject({ id: 'd1', status: 'pending', round: 0, createdAt: first.createdAt });
+    expect(again).toEqual(a); // found, not created again
+    expect(b).toMatchObject({ id: 'd2', subscriptionId: 'sub-b' });
+    expect((await store.forEvent('event-1')).map((d) => d.id)).toEqual(['d1', 'd2']);
+    expect(await redis.client().zcard(keys.byTenant('default'))).toBe(2);
+  });
+
+  it('records the attempts of several deliveries at once, each with its own status and retention', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    await Promise.all([store.ensure(newDelivery('d1', 'sub-a')), store.ensure(newDelivery('d2', 'sub-b'))]);
+    const at = '2026-11-30T10:00:02.000Z';
+
+    await Promise.all([
+      store.recordAttempt(
+        'd1',
+        { round: 0, at, durationMs: 3, statusCode: 204, outcome: 'delivered' },
+        { status: 'delivered', attemptCount: 1, roundAttempts: 1, updatedAt: at },
+      ),
+      store.recordAttempt(
+        'd2',
+        { round: 0, at, durationMs: 5, statusCode: 503, outcome: 'retry', nextAttemptAt: at },
+        {
+          status: 'pending',
+          attemptCount: 1,
+          roundAttempts: 1,
+          updatedAt: at,
+          nextAttemptAt: at,
+          lastError: 'HTTP 503',
+        },
+      ),
+    ]);
+
+    expect(await store.get('d1')).toMatchObject({ status: 'delivered', attemptCount: 1 });
+    expect(await store.get('d2')).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: at,
+      lastError: 'HTTP 503',
+    });
+    expect((await store.attempts('d2')).map((a) => a.statusCode)).toEqual([503]);
+    // A final status starts the retention clock; a pending delivery keeps its record.
+    expect(await redis.client().ttl(keys.delivery('d1'))).toBeGreaterThan(50);
+    expect(await redis.client().ttl(keys.attempts('d1'))).toBeGreaterThan(50);
+    expect(await redis.client().ttl(keys.delivery('d2'))).toBe(-1);
+  });
+});
