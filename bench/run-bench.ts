@@ -79,8 +79,8 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routi
         '>= 2,000 events/s',
       ],
       [
-        'end to end: CPU per delivery (ingest, routing and sending included)',
-        `worker ${fmt(e2e.workerCpuPerDelivery)} us, Redis ${fmt(e2e.redisCpuPerDelivery)} us`,
+        'end to end: CPU per delivery (ingest, routing and sending included); Redis commands per event',
+        `worker ${fmt(e2e.workerCpuPerDelivery)} us, Redis ${fmt(e2e.redisCpuPerDelivery)} us; ${fmt(e2e.commandsPerEvent, 1)} commands`,
         '',
         '',
       ],

@@ -23,6 +23,8 @@ export interface EndToEndFigures {
   /** CPU time per delivery of the worker process and of redis-server, in microseconds. */
   readonly workerCpuPerDelivery: number;
   readonly redisCpuPerDelivery: number;
+  /** Redis commands per event, every process's (API, worker, BullMQ) counted. */
+  readonly commandsPerEvent: number;
   /** One entry per rate asked for. */
   readonly latency: readonly LatencyFigures[];
   readonly lost: number;
@@ -112,6 +114,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       await reset(false);
       const before = await redis.usedMemory();
       const cpuBefore = [cpuMicros(worker.child.pid), cpuMicros(redis.pid)] as const;
+      const callsBefore = await redis.commandCalls();
       const started = Date.now();
       const load = await postEvents({
         port: api.port,
@@ -127,6 +130,15 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       const deliveries = load.accepted * FANOUT;
       const workerCpu = (cpuMicros(worker.child.pid) - cpuBefore[0]) / deliveries;
       const redisCpu = (cpuMicros(redis.pid) - cpuBefore[1]) / deliveries;
+      const calls = await redis.commandCalls();
+      for (const [name, before] of callsBefore) calls.set(name, (calls.get(name) ?? 0) - before);
+      // The sink's stats polls run no Redis command; this count's own INFO is the one extra.
+      const commands = [...calls.values()].reduce((a, b) => a + b, 0) - 1;
+      if (process.env.BENCH_VERBOSE)
+        console.error(
+          label,
+          [...calls].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]),
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
       const after = await redis.usedMemory();
       return {
@@ -134,6 +146,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         bytesPerEvent: (after - before) / load.accepted,
         workerCpu,
         redisCpu,
+        commandsPerEvent: commands / load.accepted,
       };
     };
 
@@ -175,6 +188,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       bytesPerEvent: median(runs.map((r) => r.bytesPerEvent)),
       workerCpuPerDelivery: median(runs.map((r) => r.workerCpu)),
       redisCpuPerDelivery: median(runs.map((r) => r.redisCpu)),
+      commandsPerEvent: median(runs.map((r) => r.commandsPerEvent)),
       latency,
       lost,
     };

@@ -37,6 +37,11 @@ export async function startBenchRedis() {
     url: server.url,
     pid: server.pid,
     client,
+    /** Commands Redis has run so far, by name (`INFO commandstats`; a script counts once). */
+    async commandCalls(): Promise<Map<string, number>> {
+      const stats = await client.info('commandstats');
+      return new Map([...stats.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+    },
     async usedMemory(): Promise<number> {
       const info = await client.info('memory');
       return Number(/used_memory:(\d+)/.exec(info)?.[1]);
