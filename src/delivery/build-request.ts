@@ -43,3 +43,19 @@ export function buildRequest(event: CloudEvent, mode: ContentMode): OutgoingMess
       typeof body === 'string' ? body : body === undefined ? '' : Buffer.from(body as Uint8Array).toString(),
   };
 }
+
+/**
+ * `buildRequest` that serializes each event object once per content mode: the deliveries of one
+ * event read the same record object (served from the worker's cache), so they share one message.
+ * Events are never changed once stored, and a message is forgotten with its event.
+ */
+export function createRequestBuilder(): typeof buildRequest {
+  const built = new WeakMap<CloudEvent, Map<ContentMode, OutgoingMessage>>();
+  return (event, mode) => {
+    let messages = built.get(event);
+    if (!messages) built.set(event, (messages = new Map<ContentMode, OutgoingMessage>()));
+    let message = messages.get(mode);
+    if (!message) messages.set(mode, (message = buildRequest(event, mode)));
+    return message;
+  };
+}

@@ -1,7 +1,7 @@
 import type { EventRecord, EventRecordStore } from '../events';
 import { deliveryId, type DeliverDecision, type DeliveryJob } from '../queues';
 import type { Subscription } from '../subscriptions';
-import { buildRequest } from './build-request';
+import { createRequestBuilder } from './build-request';
 import { classifyResponse, type AttemptOutcome } from './classify-response';
 import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
@@ -67,6 +67,7 @@ export function createDeliverProcessor(
     delayMs: Math.round(ms * (0.75 + random() * 0.5)),
   });
   const pace = deps.pace ?? createSubscriptionPace();
+  const buildRequest = createRequestBuilder();
   // A job that finds its subscription at its cap waits about as long as an attempt takes.
   const busyDelay = (subscriptionId: string) =>
     Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, pace.typicalMs(subscriptionId) ?? 0));

@@ -1,5 +1,6 @@
 import { Agent, errors, request } from 'undici';
 import { literalRefused, type AddressPolicy } from '../security';
+import { memoize } from './memoize';
 import type { SendResult } from './send-result';
 
 export interface OutgoingRequest {
@@ -57,9 +58,11 @@ export function createHttpSender(options: {
     keepAliveTimeout: 30_000,
     connect: { lookup: options.policy.lookup },
   });
+  // A subscription's sink is checked once, not on every attempt (the policy does not change).
+  const refusedUrl = memoize((url) => literalRefused(url, options.policy));
   const send: HttpSender = async (req) => {
     const started = performance.now();
-    const refused = literalRefused(req.url, options.policy);
+    const refused = refusedUrl(req.url);
     if (refused) return { kind: 'error', errorClass: 'blocked', message: refused, durationMs: 0 };
     try {
       const response = await request(req.url, {

@@ -2,7 +2,12 @@ export type { SendResult } from './send-result';
 export { classifyResponse, type AttemptOutcome, type ClassifyPolicy } from './classify-response';
 export { parseRetryAfter } from './retry-after';
 export { scheduledDelayMs } from './retry-schedule';
-export { buildRequest, percentEncodeHeader, type OutgoingMessage } from './build-request';
+export {
+  buildRequest,
+  createRequestBuilder,
+  percentEncodeHeader,
+  type OutgoingMessage,
+} from './build-request';
 export { signRequest } from './sign-request';
 export { createHttpSender, type HttpSender, type OutgoingRequest } from './http-sender';
 export type {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { buildRequest, percentEncodeHeader, signRequest } from '../../../src/delivery';
+import { buildRequest, createRequestBuilder, percentEncodeHeader, signRequest } from '../../../src/delivery';
 import type { CloudEvent } from '../../../src/events';
 import { aoStatusChangedEvent } from '../../fixtures/seed-events';
 
@@ -32,6 +32,20 @@ describe('buildRequest', () => {
 
   it('percentEncodeHeader leaves printable ASCII alone', () => {
     expect(percentEncodeHeader('/tenants/1/orders/x?y=z')).toBe('/tenants/1/orders/x?y=z');
+  });
+});
+
+describe('createRequestBuilder', () => {
+  it('serializes an event object once per content mode, and another object anew', () => {
+    const build = createRequestBuilder();
+    const structured = build(event, 'structured');
+    expect(build(event, 'structured')).toBe(structured);
+    expect(structured).toEqual(buildRequest(event, 'structured'));
+    const binary = build(event, 'binary');
+    expect(binary).not.toBe(structured);
+    expect(binary).toEqual(buildRequest(event, 'binary'));
+    const other = { ...event, id: 'another-id' };
+    expect(JSON.parse(build(other, 'structured').body)).toMatchObject({ id: 'another-id' });
   });
 });
 
