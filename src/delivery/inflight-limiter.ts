@@ -13,14 +13,18 @@ export interface InflightLimiter {
 }
 
 // KEYS: per delivery, its subscription's in-flight set. ARGV: per delivery, now, lease end,
-// delivery id, max. Answers 1 (a slot taken) or 0 per delivery. Leases end on their own, so a
-// crashed worker cannot hold a slot forever.
+// delivery id, max. Answers 1 (a slot taken) or 0 per delivery. Leases end on their own (ended
+// ones are swept once per set and call), so a crashed worker cannot hold a slot forever.
 const ACQUIRE = `
 local taken = {}
+local swept = {}
 for k = 1, #KEYS do
   local a = k * 4 - 3
   local got = 0
-  redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', ARGV[a])
+  if not swept[KEYS[k]] then
+    swept[KEYS[k]] = true
+    redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', ARGV[a])
+  end
   if not redis.call('ZSCORE', KEYS[k], ARGV[a + 2])
     and redis.call('ZCARD', KEYS[k]) < tonumber(ARGV[a + 3]) then
     redis.call('ZADD', KEYS[k], ARGV[a + 1], ARGV[a + 2])

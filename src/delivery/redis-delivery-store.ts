@@ -28,9 +28,15 @@ export interface RetentionSeconds {
 // ARGV: per delivery, its index member ("<time>|<id>"), id, oldest member to keep, the number of
 // field/value arguments, then those. Answers, per delivery, the record found, or an empty list
 // when it created it (the caller knows what it wrote). Index entries older than the longest
-// retention are trimmed here, so indexes do not grow forever.
+// retention are trimmed here (each index once per call), so indexes do not grow forever.
 const ENSURE = `
 local found = {}
+local trimmed = {}
+local function trim(index, oldest)
+  if trimmed[index] then return end
+  trimmed[index] = true
+  redis.call('ZREMRANGEBYLEX', index, '-', '(' .. oldest)
+end
 local a = 1
 for k = 1, #KEYS, 5 do
   local n = tonumber(ARGV[a + 3])
@@ -38,8 +44,8 @@ for k = 1, #KEYS, 5 do
     found[#found + 1] = redis.call('HGETALL', KEYS[k])
   else
     redis.call('HSET', KEYS[k], unpack(ARGV, a + 4, a + 3 + n))
-    redis.call('ZREMRANGEBYLEX', KEYS[k + 2], '-', '(' .. ARGV[a + 2])
-    redis.call('ZREMRANGEBYLEX', KEYS[k + 3], '-', '(' .. ARGV[a + 2])
+    trim(KEYS[k + 2], ARGV[a + 2])
+    trim(KEYS[k + 3], ARGV[a + 2])
     redis.call('ZADD', KEYS[k + 2], 0, ARGV[a])
     redis.call('ZADD', KEYS[k + 3], 0, ARGV[a])
     redis.call('SADD', KEYS[k + 4], ARGV[a + 1])

@@ -8,10 +8,18 @@ export interface SubscriptionHealth {
   failed(subscriptionId: string, at: Date): Promise<Date>;
 }
 
-// KEYS: the subscriptions whose attempt succeeded. Answers one count per key.
+// KEYS: the streaks of subscriptions whose attempt succeeded (a subscription may come more than
+// once). Answers per key 1 where it ended a streak.
 const SUCCEEDED = `
 local ended = {}
-for k = 1, #KEYS do ended[k] = redis.call('DEL', KEYS[k]) end
+local seen = {}
+for k = 1, #KEYS do
+  ended[k] = 0
+  if not seen[KEYS[k]] then
+    seen[KEYS[k]] = true
+    ended[k] = redis.call('DEL', KEYS[k])
+  end
+end
 return ended`;
 
 /** Failing streaks in Redis; successes noted during the same turn of the event loop share one command. */

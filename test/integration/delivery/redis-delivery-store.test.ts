@@ -79,4 +79,23 @@ describe('Redis delivery store, calls made in the same turn', () => {
     expect(await redis.client().ttl(keys.attempts('d1'))).toBeGreaterThan(50);
     expect(await redis.client().ttl(keys.delivery('d2'))).toBe(-1);
   });
+
+  it('trims index entries older than the longest retention as deliveries are created', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const at = (time: string) => `2026-11-30T${time}.000Z`;
+    await store.ensure({ ...newDelivery('old', 'sub-a'), createdAt: at('10:00:00') });
+    await store.ensure({ ...newDelivery('kept', 'sub-a'), createdAt: at('10:02:00') });
+
+    // 10:03:00 less the longest retention (120 s): entries before 10:01:00 go.
+    await Promise.all([
+      store.ensure({ ...newDelivery('new-a', 'sub-a'), createdAt: at('10:03:00') }),
+      store.ensure({ ...newDelivery('new-b', 'sub-a'), createdAt: at('10:03:00') }),
+    ]);
+
+    const ids = async (index: string) =>
+      (await redis.client().zrange(index, '0', '-1')).map((m) => m.slice(m.indexOf('|') + 1));
+    expect(await ids(keys.byTenant('default'))).toEqual(['kept', 'new-a', 'new-b']);
+    expect(await ids(keys.bySubscription('sub-a'))).toEqual(['kept', 'new-a', 'new-b']);
+  });
 });
