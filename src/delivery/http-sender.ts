@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, errors } from 'undici';
 import { literalRefused, type AddressPolicy } from '../security';
 import { memoize } from './memoize';
 import type { SendResult } from './send-result';
@@ -58,18 +58,24 @@ export function createHttpSender(options: {
     keepAliveTimeout: 30_000,
     connect: { lookup: options.policy.lookup },
   });
-  // A subscription's sink is checked once, not on every attempt (the policy does not change).
-  const refusedUrl = memoize((url) => literalRefused(url, options.policy));
+  // A subscription's sink is checked and parsed once, not on every attempt (the policy does not
+  // change): parsing a URL costs about a third of a request's client CPU.
+  const target = memoize((url) => {
+    const refused = literalRefused(url, options.policy);
+    const { origin, pathname, search } = new URL(url);
+    return { refused, origin, path: pathname + search };
+  });
   const send: HttpSender = async (req) => {
     const started = performance.now();
-    const refused = refusedUrl(req.url);
-    if (refused) return { kind: 'error', errorClass: 'blocked', message: refused, durationMs: 0 };
     try {
-      const response = await request(req.url, {
-        method: req.method as 'POST',
+      const { refused, origin, path } = target(req.url);
+      if (refused) return { kind: 'error', errorClass: 'blocked', message: refused, durationMs: 0 };
+      const response = await agent.request({
+        origin,
+        path,
+        method: req.method,
         headers: { ...req.headers, 'user-agent': options.userAgent },
         body: req.body,
-        dispatcher: agent,
         signal: AbortSignal.timeout(req.timeoutMs),
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
