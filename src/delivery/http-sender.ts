@@ -1,5 +1,6 @@
 import { Agent, errors } from 'undici';
 import { literalRefused, type AddressPolicy } from '../security';
+import { createDeadlineSignals } from './deadline-signals';
 import { memoize } from './memoize';
 import type { SendResult } from './send-result';
 
@@ -45,7 +46,8 @@ function errorClass(error: unknown): Extract<SendResult, { kind: 'error' }>['err
 
 /**
  * Sends with undici through one keep-alive agent (a connection pool per origin). Redirects are
- * not followed; the whole attempt is bounded by `timeoutMs`; at most 4 KiB of the answer is read.
+ * not followed; the whole attempt is bounded by `timeoutMs` (rounded up to the next tenth of a
+ * second); at most 4 KiB of the answer is read.
  */
 export function createHttpSender(options: {
   connectionsPerOrigin?: number;
@@ -65,6 +67,7 @@ export function createHttpSender(options: {
     const { origin, pathname, search } = new URL(url);
     return { refused, origin, path: pathname + search };
   });
+  const deadline = createDeadlineSignals();
   const send: HttpSender = async (req) => {
     const started = performance.now();
     try {
@@ -76,7 +79,7 @@ export function createHttpSender(options: {
         method: req.method,
         headers: { ...req.headers, 'user-agent': options.userAgent },
         body: req.body,
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal: deadline(req.timeoutMs),
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
       });
