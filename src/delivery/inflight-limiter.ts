@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createBatchedScript } from '../queues';
+import { createBatchedScript } from '../batching';
 
 /** Port: the "may this delivery start now?" decision, shared by every worker process. */
 export interface InflightLimiter {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createBatchedScript } from '../queues';
+import { createBatchedScript } from '../batching';
 import { DEFAULT_TENANT } from '../security';
 import type {
   DeliveryAttempt,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createBatchedScript } from '../queues';
+import { createBatchedScript } from '../batching';
 
 /** Port: since when a subscription's attempts have been failing without a success in between. */
 export interface SubscriptionHealth {

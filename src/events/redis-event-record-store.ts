@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createBatchedScript } from '../queues/batched-script';
+import { createBatchedScript } from '../batching';
 import { DEFAULT_TENANT } from '../security';
 import type { EventRecord, EventRecordStore } from './event-record-store';
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { EventClaims } from './event-claims';
 import type { IngestBatchJob, IngestItem } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
-import { createMicroBatcher } from './micro-batcher';
+import { createMicroBatcher } from '../batching';
 
 const DOWN = new Set(['reconnecting', 'close', 'end']);
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createBatchedScript } from './batched-script';
+import { createBatchedScript } from '../batching';
 
 /**
  * Port: which ingest job owns each event. The first job to claim an event key within the

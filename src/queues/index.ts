@@ -6,7 +6,6 @@ export {
   type IngestBatchJob,
   type ReceivedVia,
 } from './ingest-job';
-export { createBatchedScript, type BatchedScriptOptions, type ScriptItem } from './batched-script';
 export { createRedisEventClaims, type EventClaims } from './event-claims';
 export {
   createRedisConnection,

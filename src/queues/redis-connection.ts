@@ -8,21 +8,12 @@ export type ConnectionRole = 'producer' | 'worker' | 'command';
  *   request gets a 503 instead of waiting;
  * - `worker`: BullMQ workers need `maxRetriesPerRequest: null` and wait for Redis to return;
  * - `command`: plain commands (records, readiness) with a bounded wait.
- *
- * `autoPipelining` sends the commands issued in one turn of the event loop in one write: many
- * concurrent deliveries then share syscalls. Only for ce-relay's own commands, never for a
- * connection that BullMQ uses (BullMQ does not support it).
  */
-export function createRedisConnection(
-  url: string,
-  role: ConnectionRole,
-  options: { readonly autoPipelining?: boolean } = {},
-): Redis {
+export function createRedisConnection(url: string, role: ConnectionRole): Redis {
   const common = {
     connectTimeout: 2_000,
     lazyConnect: false,
     retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000),
-    enableAutoPipelining: options.autoPipelining ?? false,
   };
   if (role === 'worker') return new Redis(url, { ...common, maxRetriesPerRequest: null });
   return new Redis(url, {

@@ -46,10 +46,11 @@ export interface StartWorkersDeps {
 export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const { config, keys, logger } = deps;
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
-  const connect = (autoPipelining = false) =>
-    createRedisConnection(deps.redisUrl, 'worker', { autoPipelining }).on('error', onError);
-  // BullMQ's connections, then `records`: ce-relay's own per-delivery commands, auto-pipelined.
-  const connections = [connect(), connect(), connect(), connect(), connect(true)] as const;
+  const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);
+  // BullMQ's connections, then `records`: ce-relay's own per-delivery commands. Not auto-pipelined:
+  // the stores batch the commands of one turn of the event loop themselves (`createBatchedScript`),
+  // and ioredis's auto-pipelining would wait another turn before writing.
+  const connections = [connect(), connect(), connect(), connect(), connect()] as const;
   const [ingestConnection, deliverConnection, commands, subscriber, records] = connections;
 
   const subscriptionStore = createRedisSubscriptionStore(commands, keys.subscriptions);

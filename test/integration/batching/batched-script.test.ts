@@ -1,4 +1,4 @@
-import { createBatchedScript } from '../../../src/queues';
+import { createBatchedScript } from '../../../src/batching';
 import { TestRedis } from '../../support/test-redis';
 
 let redis: TestRedis;

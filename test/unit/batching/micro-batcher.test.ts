@@ -1,4 +1,4 @@
-import { createMicroBatcher } from '../../../src/queues/micro-batcher';
+import { createMicroBatcher } from '../../../src/batching';
 
 /** A batcher whose flushes wait until the test answers them, oldest first. */
 function heldBatcher(maxItems?: number) {
