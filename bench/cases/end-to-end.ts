@@ -38,6 +38,9 @@ export interface LatencyFigures {
   readonly count: number;
   /** How long after the last request was answered the last delivery arrived (median of runs). */
   readonly drainMs: number;
+  /** From the request to its 202: the part of the latency before the worker. */
+  readonly ackP50: number;
+  readonly ackP99: number;
 }
 
 export interface EndToEndOptions {
@@ -167,7 +170,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         const sent = Date.now();
         const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
         lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
-        return { latencies: final.latencies, drainMs: final.lastAt - sent };
+        return { latencies: final.latencies, drainMs: final.lastAt - sent, ackMs: load.ackMs };
       });
       const all = latencyRuns.map((r) => r.latencies);
       latency.push({
@@ -177,6 +180,8 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         p99: median(all.map((l) => percentile(l, 99))),
         count: all.reduce((n, l) => n + l.length, 0),
         drainMs: median(latencyRuns.map((r) => r.drainMs)),
+        ackP50: median(latencyRuns.map((r) => percentile(r.ackMs, 50))),
+        ackP99: median(latencyRuns.map((r) => percentile(r.ackMs, 99))),
       });
     }
     await deliverQueue.close();

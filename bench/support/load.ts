@@ -92,30 +92,34 @@ export async function postAtFixedRate(options: {
   readonly seconds: number;
   readonly label: string;
   readonly connections: number;
-}): Promise<{ readonly accepted: number; readonly failed: number }> {
+}): Promise<{ readonly accepted: number; readonly failed: number; readonly ackMs: number[] }> {
   const pool = new Pool(`http://127.0.0.1:${options.port}`, { connections: options.connections });
   const total = Math.round(options.rate * options.seconds);
+  const ackMs: number[] = [];
   const started = performance.now();
   let sent = 0;
   let accepted = 0;
   let failed = 0;
   const inFlight: Promise<void>[] = [];
-  const send = (n: number) =>
-    pool
+  const send = (n: number) => {
+    const at = Date.now();
+    return pool
       .request({
         method: 'POST',
         path: '/events',
         headers: { 'content-type': 'application/cloudevents+json' },
-        body: JSON.stringify(benchEvent(`${options.label}-${n}`, Date.now())),
+        body: JSON.stringify(benchEvent(`${options.label}-${n}`, at)),
       })
       .then(async (res) => {
         await res.body.dump();
+        ackMs.push(Date.now() - at);
         if (res.statusCode === 202) accepted++;
         else failed++;
       })
       .catch(() => {
         failed++;
       });
+  };
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate));
     while (sent < due) inFlight.push(send(sent++));
@@ -123,5 +127,5 @@ export async function postAtFixedRate(options: {
   }
   await Promise.all(inFlight);
   await pool.close();
-  return { accepted, failed };
+  return { accepted, failed, ackMs };
 }
