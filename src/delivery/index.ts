@@ -21,6 +21,7 @@ export type {
 } from './delivery-record';
 export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
 export { createRedisInflightLimiter, type InflightLimiter } from './inflight-limiter';
+export { createLocalSlotGate, type LocalSlotGateOptions } from './local-slot-gate';
 export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
 export { createDeliverProcessor, type DeliverProcessorDeps } from './deliver-processor';
 export {

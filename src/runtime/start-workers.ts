@@ -5,6 +5,7 @@ import {
   createInlineFirstAttempts,
   createSubscriptionPace,
   createRedisDeliveryStore,
+  createLocalSlotGate,
   createRedisInflightLimiter,
   createRedisSubscriptionHealth,
 } from '../delivery';
@@ -93,7 +94,11 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       delivered: config.DELIVERED_RETENTION_SECONDS,
       failed: config.FAILED_RETENTION_SECONDS,
     }),
-    limiter: createRedisInflightLimiter(records, keys.inflight),
+    // A subscription this process keeps at its cap: attempts wait here briefly, not in the queue.
+    limiter: createLocalSlotGate(createRedisInflightLimiter(records, keys.inflight), {
+      maxWaitMs: 100,
+      typicalMs: (id) => pace.typicalMs(id),
+    }),
     send: sender,
     health: createRedisSubscriptionHealth(records, keys.failingSince),
     disableSubscription: async (id, reason, failingSince) => {

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
@@ -77,3 +78,36 @@ it('sends a quick delivery at once, and a slow one once, retrying it on schedule
     expect(sink.received).toHaveLength(1);
   }
 }, 30_000);
+
+it('makes the attempts beyond a quick subscription cap wait in the worker, not in delayed jobs', async () => {
+  const sink = await newSink([{ status: 204, delayMs: 0 }]);
+  const subscription = await harness.subscribe({
+    sink: sink.url,
+    types: ['capped.t'],
+    delivery: { maxInFlight: 4 },
+  });
+  const events = Array.from({ length: 12 }, (_, i) => ({
+    specversion: '1.0',
+    id: `capped-${i}`,
+    source: '/capped',
+    type: 'capped.t',
+  }));
+  const stream = `{${harness.prefix}}:deliver:events`;
+  const redis = harness.redis.client();
+  const [[before] = ['0']] = await redis.xrevrange(stream, '+', '-', 'COUNT', '1');
+  // One batch: the worker routes its 12 events at once, 8 more than the cap.
+  const res = await request(harness.base)
+    .post('/events')
+    .set('content-type', 'application/cloudevents-batch+json')
+    .send(JSON.stringify(events));
+  expect(res.status).toBe(202);
+
+  await eventually(
+    () => harness.deliveries(`subscription=${subscription.id}&status=delivered`),
+    (delivered) => delivered.length === 12,
+  );
+  expect(sink.received).toHaveLength(12);
+  // No delivery went back to the queue to wait for a slot: the deliver queue saw no new job.
+  const since = await redis.xrange(stream, `(${before}`, '+');
+  expect(since.filter(([, fields]) => fields[1] === 'added' || fields[1] === 'delayed')).toEqual([]);
+});
