@@ -7,7 +7,7 @@ import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-
 import type { HttpSender } from './http-sender';
 import type { InflightLimiter } from './inflight-limiter';
 import { scheduledDelayMs } from './retry-schedule';
-import { signRequest } from './sign-request';
+import { createRequestSigner } from './sign-request';
 import type { SubscriptionHealth } from './subscription-health';
 import { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
 
@@ -68,6 +68,7 @@ export function createDeliverProcessor(
   });
   const pace = deps.pace ?? createSubscriptionPace();
   const buildRequest = createRequestBuilder();
+  const signRequest = createRequestSigner();
   // A job that finds its subscription at its cap waits about as long as an attempt takes.
   const busyDelay = (subscriptionId: string) =>
     Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, pace.typicalMs(subscriptionId) ?? 0));

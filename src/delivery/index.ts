@@ -8,7 +8,7 @@ export {
   percentEncodeHeader,
   type OutgoingMessage,
 } from './build-request';
-export { signRequest } from './sign-request';
+export { createRequestSigner, signRequest } from './sign-request';
 export { createHttpSender, type HttpSender, type OutgoingRequest } from './http-sender';
 export type {
   DeliveryRecord,

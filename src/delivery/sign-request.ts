@@ -1,9 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { memoize } from './memoize';
 
-/** A signer per secret: decoding a secret costs as much as signing with it. */
-const signer = memoize((secret) => new Webhook(secret));
-
 /**
  * Standard Webhooks headers for one attempt: the delivery's `webhook-id` (the same for every
  * attempt), the timestamp, and one `v1,` signature per secret (several during a rotation).
@@ -14,6 +11,7 @@ export function signRequest(
   body: string,
   secrets: readonly string[],
   now: Date,
+  signer: (secret: string) => Webhook = (secret) => new Webhook(secret),
 ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
   const timestamp = new Date(Math.floor(now.getTime() / 1000) * 1000);
   return {
@@ -21,4 +19,13 @@ export function signRequest(
     'webhook-timestamp': String(timestamp.getTime() / 1000),
     'webhook-signature': secrets.map((secret) => signer(secret).sign(webhookId, timestamp, body)).join(' '),
   };
+}
+
+/**
+ * `signRequest` that keeps one signer per secret, so that each secret is decoded once, not on
+ * every attempt (a worker signs with the same few secrets again and again).
+ */
+export function createRequestSigner(): typeof signRequest {
+  const signer = memoize((secret) => new Webhook(secret));
+  return (webhookId, body, secrets, now) => signRequest(webhookId, body, secrets, now, signer);
 }

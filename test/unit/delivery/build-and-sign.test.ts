@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { buildRequest, createRequestBuilder, percentEncodeHeader, signRequest } from '../../../src/delivery';
+import {
+  buildRequest,
+  createRequestBuilder,
+  createRequestSigner,
+  percentEncodeHeader,
+  signRequest,
+} from '../../../src/delivery';
 import type { CloudEvent } from '../../../src/events';
 import { aoStatusChangedEvent } from '../../fixtures/seed-events';
 
@@ -72,5 +78,15 @@ describe('signRequest', () => {
     expect(() =>
       new Webhook('whsec_' + Buffer.alloc(32, 9).toString('base64')).verify(body, headers),
     ).toThrow();
+  });
+});
+
+describe('createRequestSigner', () => {
+  it('signs as signRequest does, with each secret decoded once', () => {
+    const secrets = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD'];
+    const sign = createRequestSigner();
+    const at = new Date('2026-11-30T12:00:00.500Z');
+    expect(sign('msg_1', '{"a":1}', secrets, at)).toEqual(signRequest('msg_1', '{"a":1}', secrets, at));
+    expect(sign('msg_2', '{"b":2}', secrets, at)).toEqual(signRequest('msg_2', '{"b":2}', secrets, at));
   });
 });
