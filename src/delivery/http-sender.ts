@@ -77,7 +77,7 @@ export function createHttpSender(options: {
         origin,
         path,
         method: req.method,
-        headers: { ...req.headers, 'user-agent': options.userAgent },
+        headers: Object.assign({}, req.headers, { 'user-agent': options.userAgent }),
         body: req.body,
         signal: deadline(req.timeoutMs),
         headersTimeout: req.timeoutMs,
