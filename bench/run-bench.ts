@@ -62,7 +62,7 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routi
       [
         'ingest, single event: ce-relay (validated, deduped, queued before 202)',
         `${fmt(ingest.single)} req/s, ${fmt(ingest.singleCpu)} us CPU/req`,
-        `${(ingest.single / ingest.bare).toFixed(2)} x bare (CPU ${(ingest.singleCpu / ingest.bareCpu).toFixed(2)} x)`,
+        `${ingest.ratio.toFixed(2)} x bare (CPU ${ingest.cpuRatio.toFixed(2)} x)`,
         '>= 0.75 x bare',
       ],
       ['ingest, batches of 100: ce-relay', `${fmt(ingest.batchedEvents)} events/s`, '', '>= 20,000 events/s'],

@@ -10,6 +10,9 @@ export interface IngestFigures {
   readonly single: number;
   readonly singleCpu: number;
   readonly singleP99: number;
+  /** Median over the interleaved pairs of ce-relay's req/s (and CPU per request) over bare's. */
+  readonly ratio: number;
+  readonly cpuRatio: number;
   readonly batchedEvents: number;
   readonly failed: number;
   /** Events claimed by a stored ingest job, against events answered 202: never fewer. */
@@ -25,7 +28,8 @@ export interface IngestOptions {
 
 /**
  * Single structured POSTs against a bare Express 5 app (parses the body, answers 202) and
- * ce-relay's API (validates, deduplicates, queues in Redis before the 202); then batches of 100.
+ * ce-relay's API (validates, deduplicates, queues in Redis before the 202), run after run in
+ * turn; then batches of 100.
  */
 export async function benchIngest(redis: BenchRedis, options: IngestOptions): Promise<IngestFigures> {
   const load = (port: number, batchSize: number, label: string, duration = options.seconds) =>
@@ -38,19 +42,24 @@ export async function benchIngest(redis: BenchRedis, options: IngestOptions): Pr
   };
   const ports = new Map<number, number>();
 
+  // Both servers up at once, their runs interleaved (bare, ce-relay, bare, ...): the ratio of
+  // each pair is measured minutes apart at most, whatever the machine's speed does meanwhile.
   const bare = await startScript('bare-express-server.js');
   ports.set(bare.child.pid!, bare.port);
-  await load(bare.port, 1, 'warmup', 1);
-  const bareRuns = await repeat(options.runs, (run) => measured(bare.child.pid, 1, `bare-${run}`));
-  await stop(bare.child);
-
   const prefix = 'bench-ingest';
   const relay = await startRelay(redis.url, prefix, 'api');
   ports.set(relay.child.pid!, relay.port);
+  await load(bare.port, 1, 'warmup', 1);
   await load(relay.port, 1, 'warmup', 1);
   const queue = new Queue('ingest', { connection: redis.client, prefix: `{${prefix}}` });
   const before = await countClaims(redis, prefix);
-  const singleRuns = await repeat(options.runs, (run) => measured(relay.child.pid, 1, `single-${run}`));
+  const pairs = await repeat(options.runs, async (run) => ({
+    bare: await measured(bare.child.pid, 1, `bare-${run}`),
+    single: await measured(relay.child.pid, 1, `single-${run}`),
+  }));
+  const bareRuns = pairs.map((p) => p.bare);
+  const singleRuns = pairs.map((p) => p.single);
+  await stop(bare.child);
   const batchRuns = await repeat(options.runs, (run) => load(relay.port, 100, `batch-${run}`));
   await stop(relay.child);
   const queued = (await countClaims(redis, prefix)) - before;
@@ -64,6 +73,8 @@ export async function benchIngest(redis: BenchRedis, options: IngestOptions): Pr
     single: median(singleRuns.map((r) => r.requestsPerSecond)),
     singleCpu: median(singleRuns.map((r) => r.cpuPerRequest)),
     singleP99: median(singleRuns.map((r) => r.p99)),
+    ratio: median(pairs.map((p) => p.single.requestsPerSecond / p.bare.requestsPerSecond)),
+    cpuRatio: median(pairs.map((p) => p.single.cpuPerRequest / p.bare.cpuPerRequest)),
     batchedEvents: median(batchRuns.map((r) => r.requestsPerSecond * 100)),
     failed: all.reduce((n, r) => n + r.failed, 0),
     queued,
