@@ -43,7 +43,7 @@ export async function benchIngest(redis: BenchRedis, options: IngestOptions): Pr
   const ports = new Map<number, number>();
 
   // Both servers up at once, their runs interleaved (bare, ce-relay, bare, ...): the ratio of
-  // each pair is measured minutes apart at most, whatever the machine's speed does meanwhile.
+  // each pair is measured seconds apart, whatever the machine's speed does meanwhile.
   const bare = await startScript('bare-express-server.js');
   ports.set(bare.child.pid!, bare.port);
   const prefix = 'bench-ingest';

@@ -148,8 +148,8 @@ export function createRedisDeliveryStore(
 
   return {
     async ensure(d: NewDelivery) {
-      // Field by field, not `{ ...d }` and `Object.entries`: on the hot path, that spread and
-      // its entries cost about 20 times as much (10 us against 0.5 us a delivery, measured).
+      // Field by field, not `{ ...d }` then `Object.entries(...).flatMap(...)`: that costs about
+      // 20 times as much on the hot path (10 us against 0.5 us a delivery, measured on Node 20).
       const created: DeliveryRecord = {
         id: d.id,
         tenant: d.tenant,
