@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHttpSender } from '../../../src/delivery';
 import { createAddressPolicy } from '../../../src/security';
 import { LocalSink } from '../../support/local-sink';
@@ -54,6 +56,28 @@ describe('createHttpSender', () => {
     const result = await post(sink.url, 200);
     expect(result).toMatchObject({ kind: 'error', errorClass: 'timeout' });
     expect(result.durationMs).toBeLessThan(900);
+  });
+
+  it('ends an attempt whose answer trickles in past its timeout, though no single wait is that long', async () => {
+    // Headers at once, then a byte every 50 ms: neither undici's headers nor body timeout fires.
+    const trickling = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200);
+      const timer = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => trickling.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = trickling.address() as AddressInfo;
+      const result = await post(`http://127.0.0.1:${port}/hook`, 300);
+      expect(result).toMatchObject({ kind: 'error', errorClass: 'timeout' });
+      // Bounded by the timeout, rounded up to the next tenth of a second.
+      expect(result.durationMs).toBeGreaterThanOrEqual(300);
+      expect(result.durationMs).toBeLessThan(1_000);
+    } finally {
+      trickling.closeAllConnections();
+      await new Promise((resolve) => trickling.close(resolve));
+    }
   });
 
   it('reports refused destinations, refused connections and bad URLs without throwing', async () => {
