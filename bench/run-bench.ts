@@ -85,7 +85,7 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routi
         '',
       ],
       ...e2e.latency.map((l): Row => [
-        `latency at ${fmt(l.rate)} events/s, ingest request to sink (${fmt(l.count)} deliveries)`,
+        `latency at ${fmt(l.rate)} events/s, ingest request to sink (${fmt(l.count)} deliveries; ${l.aofRewrites} AOF rewrite${l.aofRewrites === 1 ? '' : 's'})`,
         `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} ms (202 after p50 ${fmt(l.ackP50)} / p99 ${fmt(l.ackP99)} ms)`,
         // Behind by more than a second once the sending stopped: the pipeline did not keep up.
         l.drainMs > 1_000
@@ -94,6 +94,7 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, raw?: number, routi
         l.rate === 1_000 ? 'p99 < 50 ms' : '',
       ]),
       ['Redis memory retained per event (record + 3 deliveries)', `${fmt(e2e.bytesPerEvent)} bytes`, '', ''],
+      ['Redis AOF written per event (single events, 500/s)', `${fmt(e2e.aofBytesPerEvent)} bytes`, '', ''],
     );
   }
   if (routing) {

@@ -15,6 +15,8 @@ const PREFIX = 'bench-e2e';
 const FANOUT = 3;
 /** In-flight cap of each subscription: as many as one worker process sends at once. */
 const MAX_IN_FLIGHT = Number(process.env.BENCH_MAX_IN_FLIGHT ?? 50);
+/** Events per second while the AOF's growth is measured. */
+const AOF_RATE = 500;
 
 export interface EndToEndFigures {
   readonly eventsPerSecond: number;
@@ -25,6 +27,8 @@ export interface EndToEndFigures {
   readonly redisCpuPerDelivery: number;
   /** Redis commands per event, every process's (API, worker, BullMQ) counted. */
   readonly commandsPerEvent: number;
+  /** Bytes Redis appended to its AOF per event, single events at a steady rate. */
+  readonly aofBytesPerEvent: number;
   /** One entry per rate asked for. */
   readonly latency: readonly LatencyFigures[];
   readonly lost: number;
@@ -41,6 +45,8 @@ export interface LatencyFigures {
   /** From the request to its 202: the part of the latency before the worker. */
   readonly ackP50: number;
   readonly ackP99: number;
+  /** AOF rewrites Redis started during the runs, in all. */
+  readonly aofRewrites: number;
 }
 
 export interface EndToEndOptions {
@@ -156,10 +162,35 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
     await drive('e2e-warmup', Math.min(2_000, options.events));
     const runs = await repeat(options.runs, (run) => drive(`e2e-${run}`, options.events));
 
+    // What the pipeline writes to Redis's AOF, single events as in the latency runs: Redis
+    // rewrites the AOF (a forked child serializing the whole dataset) each time it has grown by
+    // its size again, so these bytes set how often that happens. Rewrites are paused meanwhile.
+    const aofBytesPerEvent = await (async () => {
+      const resume = await redis.pauseAutoRewrite();
+      try {
+        await reset(false);
+        const before = await redis.aof();
+        const load = await postAtFixedRate({
+          port: api.port,
+          rate: AOF_RATE,
+          seconds: 4,
+          label: 'aof',
+          connections: 50,
+        });
+        const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
+        lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the last records written
+        return ((await redis.aof()).size - before.size) / load.accepted;
+      } finally {
+        await resume();
+      }
+    })();
+
     const latency: LatencyFigures[] = [];
     for (const rate of options.latencyRates) {
       const latencyRuns = await repeat(options.runs, async (run) => {
         await reset(true);
+        const { rewrites } = await redis.aof();
         const load = await postAtFixedRate({
           port: api.port,
           rate,
@@ -170,7 +201,12 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         const sent = Date.now();
         const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
         lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
-        return { latencies: final.latencies, drainMs: final.lastAt - sent, ackMs: load.ackMs };
+        return {
+          latencies: final.latencies,
+          drainMs: final.lastAt - sent,
+          ackMs: load.ackMs,
+          rewrites: (await redis.aof()).rewrites - rewrites,
+        };
       });
       const all = latencyRuns.map((r) => r.latencies);
       latency.push({
@@ -182,6 +218,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         drainMs: median(latencyRuns.map((r) => r.drainMs)),
         ackP50: median(latencyRuns.map((r) => percentile(r.ackMs, 50))),
         ackP99: median(latencyRuns.map((r) => percentile(r.ackMs, 99))),
+        aofRewrites: latencyRuns.reduce((n, r) => n + r.rewrites, 0),
       });
     }
     await deliverQueue.close();
@@ -194,6 +231,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       workerCpuPerDelivery: median(runs.map((r) => r.workerCpu)),
       redisCpuPerDelivery: median(runs.map((r) => r.redisCpu)),
       commandsPerEvent: median(runs.map((r) => r.commandsPerEvent)),
+      aofBytesPerEvent,
       latency,
       lost,
     };

@@ -42,6 +42,20 @@ export async function startBenchRedis() {
       const stats = await client.info('commandstats');
       return new Map([...stats.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
     },
+    /** The AOF's size now and how many times Redis has rewritten it (`INFO persistence`). */
+    async aof(): Promise<{ size: number; rewrites: number }> {
+      const info = await client.info('persistence');
+      const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1]);
+      return { size: field('aof_current_size'), rewrites: field('aof_rewrites') };
+    },
+    /** Stops Redis rewriting its AOF as it grows; answers how to restore the setting. */
+    async pauseAutoRewrite(): Promise<() => Promise<void>> {
+      const [, percentage] = (await client.config('GET', 'auto-aof-rewrite-percentage')) as string[];
+      await client.config('SET', 'auto-aof-rewrite-percentage', '0');
+      return async () => {
+        await client.config('SET', 'auto-aof-rewrite-percentage', percentage!);
+      };
+    },
     async usedMemory(): Promise<number> {
       const info = await client.info('memory');
       return Number(/used_memory:(\d+)/.exec(info)?.[1]);
