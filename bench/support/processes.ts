@@ -50,7 +50,7 @@ export async function startBenchRedis() {
     },
     /** Stops Redis rewriting its AOF as it grows; answers how to restore the setting. */
     async pauseAutoRewrite(): Promise<() => Promise<void>> {
-      const [, percentage] = (await client.config('GET', 'auto-aof-rewrite-percentage')) as string[];
+      const [, percentage] = await client.config('GET', 'auto-aof-rewrite-percentage');
       await client.config('SET', 'auto-aof-rewrite-percentage', '0');
       return async () => {
         await client.config('SET', 'auto-aof-rewrite-percentage', percentage!);
