@@ -14,7 +14,9 @@ export interface InflightLimiter {
 
 // KEYS: per delivery, its subscription's in-flight set. ARGV: per delivery, now, lease end,
 // delivery id, max. Answers 1 (a slot taken) or 0 per delivery. Leases end on their own (ended
-// ones are swept once per set and call), so a crashed worker cannot hold a slot forever.
+// ones are swept once per set and call), so a crashed worker cannot hold a slot forever. The set
+// itself expires after its last lease, on the next whole minute: its expiry moves once a minute,
+// not with every lease (each move is one more write to the AOF and the replicas).
 const ACQUIRE = `
 local taken = {}
 local swept = {}
@@ -28,7 +30,11 @@ for k = 1, #KEYS do
   if not redis.call('ZSCORE', KEYS[k], ARGV[a + 2])
     and redis.call('ZCARD', KEYS[k]) < tonumber(ARGV[a + 3]) then
     redis.call('ZADD', KEYS[k], ARGV[a + 1], ARGV[a + 2])
-    redis.call('PEXPIREAT', KEYS[k], ARGV[a + 1])
+    local ends = tonumber(ARGV[a + 1])
+    local ttl = redis.call('PTTL', KEYS[k])
+    if ttl < 0 or tonumber(ARGV[a]) + ttl < ends then
+      redis.call('PEXPIREAT', KEYS[k], ends - ends % 60000 + 60000)
+    end
     got = 1
   end
   taken[k] = got

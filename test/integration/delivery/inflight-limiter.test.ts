@@ -50,3 +50,28 @@ it('decides slots asked for in the same turn one after the other, as if asked fo
   await Promise.all([limiter.release('sub', 'd1'), limiter.release('sub', 'd2')]);
   expect(await Promise.all([take('sub', 'd3'), take('sub', 'd4')])).toEqual([true, true]);
 });
+
+it('keeps a subscription set until the whole minute after its last lease, moving its expiry once a minute', async () => {
+  const minute = 60_000;
+  // One second into a minute of the near future, on the limiter's clock (Redis's is the real one).
+  const start = (Math.floor(Date.now() / minute) + 2) * minute + 1_000;
+  let now = start;
+  const limiter = createRedisInflightLimiter(
+    redis.client(),
+    (id) => `inflight-ttl:${id}`,
+    () => now,
+  );
+  const expiresAt = () => redis.client().call('PEXPIRETIME', 'inflight-ttl:sub');
+  const endOfMinute = start - 1_000 + minute;
+
+  await limiter.acquire('sub', 'd1', 10, 10_000);
+  expect(await expiresAt()).toBe(endOfMinute);
+
+  now = start + 30_000; // a lease that ends within the same minute: the expiry stays
+  await limiter.acquire('sub', 'd2', 10, 10_000);
+  expect(await expiresAt()).toBe(endOfMinute);
+
+  now = start + 55_000; // one that ends in the next minute: the set lives until its end
+  await limiter.acquire('sub', 'd3', 10, 10_000);
+  expect(await expiresAt()).toBe(endOfMinute + minute);
+});

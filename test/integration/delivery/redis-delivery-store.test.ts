@@ -99,3 +99,77 @@ describe('Redis delivery store, calls made in the same turn', () => {
     expect(await ids(keys.bySubscription('sub-a'))).toEqual(['kept', 'new-a', 'new-b']);
   });
 });
+
+describe('Redis delivery store, what a record holds', () => {
+  it('stores a new record without its id, zero counts or repeated time, and reads it back whole', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const created = await store.ensure(newDelivery('d1', 'sub-a'));
+
+    expect(Object.keys(await redis.client().hgetall(keys.delivery('d1'))).sort()).toEqual([
+      'createdAt',
+      'eventId',
+      'eventKey',
+      'eventSource',
+      'eventTime',
+      'eventType',
+      'status',
+      'subscriptionId',
+      'tenant',
+    ]);
+    const expected = {
+      ...newDelivery('d1', 'sub-a'),
+      status: 'pending',
+      round: 0,
+      attemptCount: 0,
+      roundAttempts: 0,
+      updatedAt: '2026-11-30T10:00:01.000Z',
+    };
+    expect(created).toEqual(expected);
+    expect(await store.get('d1')).toEqual(expected);
+    expect(await store.forEvent('event-1')).toEqual([expected]);
+  });
+
+  it('removes the next attempt time and last error once an attempt no longer has them', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    await store.ensure(newDelivery('d1', 'sub-a'));
+    const at = '2026-11-30T10:00:02.000Z';
+    await store.recordAttempt(
+      'd1',
+      { round: 0, at, durationMs: 5, statusCode: 503, outcome: 'retry', nextAttemptAt: at },
+      {
+        status: 'pending',
+        attemptCount: 1,
+        roundAttempts: 1,
+        updatedAt: at,
+        nextAttemptAt: at,
+        lastError: 'HTTP 503',
+      },
+    );
+    await store.recordAttempt(
+      'd1',
+      { round: 0, at, durationMs: 3, statusCode: 204, outcome: 'delivered' },
+      { status: 'delivered', attemptCount: 2, roundAttempts: 2, updatedAt: at },
+    );
+
+    const hash = await redis.client().hgetall(keys.delivery('d1'));
+    expect(hash).not.toHaveProperty('nextAttemptAt');
+    expect(hash).not.toHaveProperty('lastError');
+    expect(await store.get('d1')).toMatchObject({ status: 'delivered', attemptCount: 2, roundAttempts: 2 });
+  });
+
+  it('knows no record where only an attempt was recorded (its record had expired)', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const at = '2026-11-30T10:00:02.000Z';
+    await store.recordAttempt(
+      'gone',
+      { round: 0, at, durationMs: 0, error: 'the event record has expired', outcome: 'failed' },
+      { status: 'failed', attemptCount: 1, roundAttempts: 1, updatedAt: at, lastError: 'expired' },
+    );
+
+    expect(await redis.client().exists(keys.delivery('gone'))).toBe(1);
+    expect(await store.get('gone')).toBeUndefined();
+  });
+});
