@@ -28,9 +28,22 @@ export interface RetentionSeconds {
 // ARGV: per delivery, its index member ("<time>|<id>"), id, oldest member to keep, the number of
 // field/value arguments, then those. Answers, per delivery, the record found, or an empty list
 // when it created it (the caller knows what it wrote). Index entries older than the longest
-// retention are trimmed here (each index once per call), so indexes do not grow forever.
+// retention are trimmed here (each index once per call), so indexes do not grow forever. Each
+// index and event set gets its new members in one command (the deliveries of an event share
+// its set and their tenant's index): fewer commands, and fewer bytes in the AOF.
 const ENSURE = `
 local found = {}
+-- New members per key, keys in the order they came: sorted-set indexes, and event sets.
+local indexes, sets = { order = {}, members = {} }, { order = {}, members = {} }
+local function add(into, key, ...)
+  local list = into.members[key]
+  if not list then
+    list = {}
+    into.members[key] = list
+    into.order[#into.order + 1] = key
+  end
+  for i = 1, select('#', ...) do list[#list + 1] = select(i, ...) end
+end
 local trimmed = {}
 local function trim(index, oldest)
   if trimmed[index] then return end
@@ -46,13 +59,15 @@ for k = 1, #KEYS, 5 do
     redis.call('HSET', KEYS[k], unpack(ARGV, a + 4, a + 3 + n))
     trim(KEYS[k + 2], ARGV[a + 2])
     trim(KEYS[k + 3], ARGV[a + 2])
-    redis.call('ZADD', KEYS[k + 2], 0, ARGV[a])
-    redis.call('ZADD', KEYS[k + 3], 0, ARGV[a])
-    redis.call('SADD', KEYS[k + 4], ARGV[a + 1])
+    add(indexes, KEYS[k + 2], 0, ARGV[a])
+    add(indexes, KEYS[k + 3], 0, ARGV[a])
+    add(sets, KEYS[k + 4], ARGV[a + 1])
     found[#found + 1] = {}
   end
   a = a + 4 + n
 end
+for _, key in ipairs(indexes.order) do redis.call('ZADD', key, unpack(indexes.members[key])) end
+for _, key in ipairs(sets.order) do redis.call('SADD', key, unpack(sets.members[key])) end
 return found`;
 
 /** Index members sort by creation time, then id: "<ms, 15 digits>|<id>". */

@@ -67,7 +67,10 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     for (let i = 0; i < first.length; i += MAX_EVENTS_PER_JOB) {
       jobs.push({ id: randomUUID(), data: { v: 2, items: first.slice(i, i + MAX_EVENTS_PER_JOB) } });
     }
-    await queue.addBulk(jobs.map((job) => ({ name: 'events', data: job.data, opts: { jobId: job.id } })));
+    // One job (the usual case below some thousand events a second): without addBulk's MULTI/EXEC.
+    if (jobs.length === 1) await queue.add('events', jobs[0]!.data, { jobId: jobs[0]!.id });
+    else
+      await queue.addBulk(jobs.map((job) => ({ name: 'events', data: job.data, opts: { jobId: job.id } })));
     const owned = await Promise.all(
       jobs.map((job) =>
         options.claims.claim(

@@ -41,6 +41,27 @@ describe('Redis delivery store, calls made in the same turn', () => {
     expect(await redis.client().zcard(keys.byTenant('default'))).toBe(2);
   });
 
+  it('adds the deliveries of one turn to each index and event set in one command', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const calls = async () => {
+      const stats = await redis.client().info('commandstats');
+      const count = (name: string) =>
+        Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      return { zadd: count('zadd'), sadd: count('sadd') };
+    };
+    const before = await calls();
+
+    // An event's three deliveries: one tenant index, one event set, three subscription indexes.
+    await Promise.all(['sub-a', 'sub-b', 'sub-c'].map((sub, i) => store.ensure(newDelivery(`d${i}`, sub))));
+
+    const after = await calls();
+    expect({ zadd: after.zadd - before.zadd, sadd: after.sadd - before.sadd }).toEqual({ zadd: 4, sadd: 1 });
+    expect((await store.forEvent('event-1')).map((d) => d.id)).toEqual(['d0', 'd1', 'd2']);
+    expect(await redis.client().zcard(keys.byTenant('default'))).toBe(3);
+    expect(await redis.client().zcard(keys.bySubscription('sub-b'))).toBe(1);
+  });
+
   it('records the attempts of several deliveries at once, each with its own status and retention', async () => {
     const keys = createKeySpace(uniquePrefix('store')).deliveries;
     const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });

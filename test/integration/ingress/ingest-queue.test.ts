@@ -66,6 +66,17 @@ describe('ingest over a real Redis', () => {
     expect((await ctx.waitingJobs()).map((j) => j.event.id).sort()).toEqual(['a', 'b', 'c']);
   });
 
+  it('queues a batch of 250 events in jobs of at most 100 events', async () => {
+    const batch = Array.from({ length: 250 }, (_, i) => makeEvent({ id: `big-${i}` }));
+    const res = await post('application/cloudevents-batch+json', batch);
+    expect(res.body).toMatchObject({ accepted: 250, duplicates: 0 });
+    expect(await ctx.waitingJobs()).toHaveLength(250);
+    const jobs = await ctx.queue.getJobs(['waiting'], 0, -1, true);
+    expect(jobs.map((job) => (job.data as { items: unknown[] }).items.length).sort((a, b) => b - a)).toEqual([
+      100, 100, 50,
+    ]);
+  });
+
   it('queues nothing from a batch with one invalid event', async () => {
     const res = await post('application/cloudevents-batch+json', [
       makeEvent({ id: 'a' }),
