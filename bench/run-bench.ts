@@ -9,7 +9,7 @@ import { benchEndToEnd, type EndToEndFigures } from './cases/end-to-end';
 import { benchIngest, type IngestFigures } from './cases/ingest';
 import { benchRawBullmq } from './cases/raw-bullmq';
 import { benchRouting, type RoutingFigures } from './cases/routing';
-import { startBenchRedis } from './support/processes';
+import { benchRedisConfig, startBenchRedis } from './support/processes';
 import { fmt } from './support/stats';
 
 const args = process.argv.slice(2);
@@ -167,7 +167,10 @@ async function main() {
   }
   console.log(
     `\nce-relay benchmark${quick ? ' (quick)' : ''}: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ` +
-      `${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Redis ${redisVersion} (AOF everysec); ` +
+      `${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Redis ${redisVersion} (AOF everysec` +
+      `${benchRedisConfig()
+        .map(([name, value]) => `, ${name} ${value}`)
+        .join('')}); ` +
       `median of ${SETTINGS.runs} run(s); ingest with autocannon, ${CONNECTIONS} connections, ${SETTINGS.ingestSeconds} s a run; ` +
       `end to end ${fmt(SETTINGS.e2eEvents)} events a run; latency ${SETTINGS.latencySeconds} s a run\n`,
   );

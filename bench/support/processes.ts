@@ -28,11 +28,35 @@ export async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/**
+ * Redis settings the bench applies on top of its defaults (`BENCH_REDIS_CONFIG`, e.g.
+ * "auto-aof-rewrite-percentage 400, hz 20"), to see what an operator's setting changes.
+ */
+export function benchRedisConfig(): [string, string][] {
+  const spec = process.env.BENCH_REDIS_CONFIG ?? '';
+  return spec
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, ...value] = pair.split(/\s+/);
+      if (!name || value.length === 0) throw new Error(`BENCH_REDIS_CONFIG: "${pair}" is not "name value"`);
+      return [name, value.join(' ')];
+    });
+}
+
 /** A redis-server of the bench's own (AOF everysec, as in production), in a temp dir. */
 export async function startBenchRedis() {
   const dir = mkdtempSync(path.join(tmpdir(), 'ce-relay-bench-'));
   const server = await startRedisServer({ port: await freePort(), dir });
   const client = new Redis(server.url, { maxRetriesPerRequest: null });
+  try {
+    for (const [name, value] of benchRedisConfig()) await client.config('SET', name, value);
+  } catch (error) {
+    client.disconnect();
+    await server.stop();
+    throw error;
+  }
   return {
     url: server.url,
     pid: server.pid,
