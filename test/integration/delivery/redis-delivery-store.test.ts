@@ -180,6 +180,34 @@ describe('Redis delivery store, what a record holds', () => {
     expect(await store.get('d1')).toMatchObject({ status: 'delivered', attemptCount: 2, roundAttempts: 2 });
   });
 
+  it('reads a record stored by an earlier version (with its id, counts and emptied fields)', async () => {
+    const keys = createKeySpace(uniquePrefix('store')).deliveries;
+    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { id, ...fields } = newDelivery('old', 'sub-a');
+    await redis.client().hset(keys.delivery(id), {
+      id,
+      ...fields,
+      status: 'pending',
+      round: '1',
+      attemptCount: '3',
+      roundAttempts: '2',
+      updatedAt: '2026-11-30T10:05:00.000Z',
+      nextAttemptAt: '',
+      lastError: '',
+    });
+
+    const expected = {
+      ...newDelivery('old', 'sub-a'),
+      status: 'pending',
+      round: 1,
+      attemptCount: 3,
+      roundAttempts: 2,
+      updatedAt: '2026-11-30T10:05:00.000Z',
+    };
+    expect(await store.get(id)).toEqual(expected);
+    expect(await store.ensure(newDelivery('old', 'sub-a'))).toEqual(expected);
+  });
+
   it('knows no record where only an attempt was recorded (its record had expired)', async () => {
     const keys = createKeySpace(uniquePrefix('store')).deliveries;
     const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
