@@ -4,6 +4,7 @@ import { postAtFixedRate, postEvents } from '../support/load';
 import {
   BENCH_ADMIN_KEY,
   cpuMicros,
+  machineBusySince,
   startRelay,
   startScript,
   stop,
@@ -47,6 +48,8 @@ export interface LatencyFigures {
   readonly ackP99: number;
   /** AOF rewrites Redis started during the runs, in all. */
   readonly aofRewrites: number;
+  /** The share of the machine's CPU (both cores) busy while the requests went out (median of runs). */
+  readonly machineBusy: number;
 }
 
 export interface EndToEndOptions {
@@ -191,6 +194,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       const latencyRuns = await repeat(options.runs, async (run) => {
         await reset(true);
         const { rewrites } = await redis.aof();
+        const busy = machineBusySince();
         const load = await postAtFixedRate({
           port: api.port,
           rate,
@@ -199,6 +203,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
           connections: 50,
         });
         const sent = Date.now();
+        const machineBusy = busy();
         const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
         lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
         return {
@@ -206,6 +211,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
           drainMs: final.lastAt - sent,
           ackMs: load.ackMs,
           rewrites: (await redis.aof()).rewrites - rewrites,
+          machineBusy,
         };
       });
       const all = latencyRuns.map((r) => r.latencies);
@@ -219,6 +225,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         ackP50: median(latencyRuns.map((r) => percentile(r.ackMs, 50))),
         ackP99: median(latencyRuns.map((r) => percentile(r.ackMs, 99))),
         aofRewrites: latencyRuns.reduce((n, r) => n + r.rewrites, 0),
+        machineBusy: median(latencyRuns.map((r) => r.machineBusy)),
       });
     }
     await deliverQueue.close();

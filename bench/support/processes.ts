@@ -150,3 +150,25 @@ export function cpuMicros(pid: number | undefined): number {
   }
 }
 const CLOCK_TICKS = 100;
+
+/**
+ * Starts counting the machine's CPU time (all cores, `/proc/stat`); the function answers the
+ * share of it spent busy since (not idle, not waiting for I/O), or NaN where there is no
+ * `/proc/stat`.
+ */
+export function machineBusySince(): () => number {
+  const read = (): number[] => {
+    try {
+      return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const before = read();
+  return () => {
+    const spent = read().map((ticks, i) => ticks - (before[i] ?? Number.NaN));
+    const total = spent.reduce((a, b) => a + b, 0);
+    const idle = (spent[3] ?? Number.NaN) + (spent[4] ?? Number.NaN);
+    return total > 0 ? (total - idle) / total : Number.NaN;
+  };
+}
