@@ -66,11 +66,15 @@ export async function startBenchRedis() {
       const stats = await client.info('commandstats');
       return new Map([...stats.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
     },
-    /** The AOF's size now and how many times Redis has rewritten it (`INFO persistence`). */
-    async aof(): Promise<{ size: number; rewrites: number }> {
+    /** The AOF's size now, how many times Redis has rewritten it, and whether it is rewriting it. */
+    async aof(): Promise<{ size: number; rewrites: number; rewriting: boolean }> {
       const info = await client.info('persistence');
       const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1]);
-      return { size: field('aof_current_size'), rewrites: field('aof_rewrites') };
+      return {
+        size: field('aof_current_size'),
+        rewrites: field('aof_rewrites'),
+        rewriting: field('aof_rewrite_in_progress') === 1 || field('aof_rewrite_scheduled') === 1,
+      };
     },
     /** Stops Redis rewriting its AOF as it grows; answers how to restore the setting. */
     async pauseAutoRewrite(): Promise<() => Promise<void>> {
@@ -159,7 +163,8 @@ const CLOCK_TICKS = 100;
 export function machineBusySince(): () => number {
   const read = (): number[] => {
     try {
-      return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+      return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
     } catch {
       return [];
     }
