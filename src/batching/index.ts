@@ -1,2 +1,2 @@
 export { createMicroBatcher } from './micro-batcher';
-export { createBatchedScript, type BatchedScriptOptions, type ScriptItem } from './batched-script';
+export { createBatchedScript, type ScriptItem } from './batched-script';

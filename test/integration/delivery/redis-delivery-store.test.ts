@@ -22,10 +22,29 @@ const newDelivery = (id: string, subscriptionId: string): NewDelivery => ({
   createdAt: '2026-11-30T10:00:01.000Z',
 });
 
+/** A store under a fresh key prefix: delivered records kept 60 s, failed ones 120 s. */
+const newStore = () => {
+  const keys = createKeySpace(uniquePrefix('store')).deliveries;
+  return { keys, store: createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 }) };
+};
+
+/** A first attempt answered 503, to be retried at `at`: the attempt and the record's update. */
+const retried = (at: string) =>
+  [
+    { round: 0, at, durationMs: 5, statusCode: 503, outcome: 'retry', nextAttemptAt: at },
+    {
+      status: 'pending',
+      attemptCount: 1,
+      roundAttempts: 1,
+      updatedAt: at,
+      nextAttemptAt: at,
+      lastError: 'HTTP 503',
+    },
+  ] as const;
+
 describe('Redis delivery store, calls made in the same turn', () => {
   it('creates a delivery once when it is ensured twice at once; each caller gets the record as stored', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     const first = newDelivery('d1', 'sub-a');
 
     const [a, again, b] = await Promise.all([
@@ -42,8 +61,7 @@ describe('Redis delivery store, calls made in the same turn', () => {
   });
 
   it('adds the deliveries of one turn to each index and event set in one command', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     const calls = async () => {
       const stats = await redis.client().info('commandstats');
       const count = (name: string) =>
@@ -63,8 +81,7 @@ describe('Redis delivery store, calls made in the same turn', () => {
   });
 
   it('records the attempts of several deliveries at once, each with its own status and retention', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     await Promise.all([store.ensure(newDelivery('d1', 'sub-a')), store.ensure(newDelivery('d2', 'sub-b'))]);
     const at = '2026-11-30T10:00:02.000Z';
 
@@ -74,18 +91,7 @@ describe('Redis delivery store, calls made in the same turn', () => {
         { round: 0, at, durationMs: 3, statusCode: 204, outcome: 'delivered' },
         { status: 'delivered', attemptCount: 1, roundAttempts: 1, updatedAt: at },
       ),
-      store.recordAttempt(
-        'd2',
-        { round: 0, at, durationMs: 5, statusCode: 503, outcome: 'retry', nextAttemptAt: at },
-        {
-          status: 'pending',
-          attemptCount: 1,
-          roundAttempts: 1,
-          updatedAt: at,
-          nextAttemptAt: at,
-          lastError: 'HTTP 503',
-        },
-      ),
+      store.recordAttempt('d2', ...retried(at)),
     ]);
 
     expect(await store.get('d1')).toMatchObject({ status: 'delivered', attemptCount: 1 });
@@ -102,8 +108,7 @@ describe('Redis delivery store, calls made in the same turn', () => {
   });
 
   it('trims index entries older than the longest retention as deliveries are created', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     const at = (time: string) => `2026-11-30T${time}.000Z`;
     await store.ensure({ ...newDelivery('old', 'sub-a'), createdAt: at('10:00:00') });
     await store.ensure({ ...newDelivery('kept', 'sub-a'), createdAt: at('10:02:00') });
@@ -123,8 +128,7 @@ describe('Redis delivery store, calls made in the same turn', () => {
 
 describe('Redis delivery store, what a record holds', () => {
   it('stores a new record without its id, zero counts or repeated time, and reads it back whole', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     const created = await store.ensure(newDelivery('d1', 'sub-a'));
 
     expect(Object.keys(await redis.client().hgetall(keys.delivery('d1'))).sort()).toEqual([
@@ -152,22 +156,10 @@ describe('Redis delivery store, what a record holds', () => {
   });
 
   it('removes the next attempt time and last error once an attempt no longer has them', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     await store.ensure(newDelivery('d1', 'sub-a'));
     const at = '2026-11-30T10:00:02.000Z';
-    await store.recordAttempt(
-      'd1',
-      { round: 0, at, durationMs: 5, statusCode: 503, outcome: 'retry', nextAttemptAt: at },
-      {
-        status: 'pending',
-        attemptCount: 1,
-        roundAttempts: 1,
-        updatedAt: at,
-        nextAttemptAt: at,
-        lastError: 'HTTP 503',
-      },
-    );
+    await store.recordAttempt('d1', ...retried(at));
     await store.recordAttempt(
       'd1',
       { round: 0, at, durationMs: 3, statusCode: 204, outcome: 'delivered' },
@@ -181,8 +173,7 @@ describe('Redis delivery store, what a record holds', () => {
   });
 
   it('reads a record stored by an earlier version (with its id, counts and emptied fields)', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     const { id, ...fields } = newDelivery('old', 'sub-a');
     await redis.client().hset(keys.delivery(id), {
       id,
@@ -209,8 +200,7 @@ describe('Redis delivery store, what a record holds', () => {
   });
 
   it('knows no record where only an attempt was recorded (its record had expired)', async () => {
-    const keys = createKeySpace(uniquePrefix('store')).deliveries;
-    const store = createRedisDeliveryStore(redis.client(), keys, { delivered: 60, failed: 120 });
+    const { keys, store } = newStore();
     const at = '2026-11-30T10:00:02.000Z';
     await store.recordAttempt(
       'gone',

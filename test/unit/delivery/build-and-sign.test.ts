@@ -82,7 +82,7 @@ describe('signRequest', () => {
 });
 
 describe('createRequestSigner', () => {
-  it('signs as signRequest does, with each secret decoded once', () => {
+  it('signs exactly as signRequest does, attempt after attempt, with the signers it keeps', () => {
     const secrets = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD'];
     const sign = createRequestSigner();
     const at = new Date('2026-11-30T12:00:00.500Z');
