@@ -1,9 +1,27 @@
-import { Webhook } from 'standardwebhooks';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { memoize } from './memoize';
+
+const SECRET_PREFIX = 'whsec_';
+
+/**
+ * The HMAC key a Standard Webhooks secret stands for: the base64 after `whsec_`, decoded.
+ * Signing goes through Node's crypto (OpenSSL) rather than `standardwebhooks`' `sign`, whose
+ * pure-JavaScript SHA-256 took 11 us for a 730-byte body against 3 us here, on every attempt;
+ * the tests hold the two to the same signatures, and the Standard Webhooks test vectors pass.
+ */
+export function signingKey(secret: string): KeyObject {
+  const key = Buffer.from(
+    secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret,
+    'base64',
+  );
+  if (key.length === 0) throw new Error('a signing secret must not be empty');
+  return createSecretKey(key);
+}
 
 /**
  * Standard Webhooks headers for one attempt: the delivery's `webhook-id` (the same for every
- * attempt), the timestamp, and one `v1,` signature per secret (several during a rotation).
+ * attempt), the timestamp, and one `v1,` signature per secret (several during a rotation): the
+ * base64 HMAC-SHA256 of `id.timestamp.body`.
  * @see ../shared/specs/standard-webhooks/standard-webhooks.md
  */
 export function signRequest(
@@ -11,21 +29,24 @@ export function signRequest(
   body: string,
   secrets: readonly string[],
   now: Date,
-  signer: (secret: string) => Webhook = (secret) => new Webhook(secret),
+  keyOf: (secret: string) => KeyObject = signingKey,
 ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
-  const timestamp = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  const content = `${webhookId}.${timestamp}.${body}`;
   return {
     'webhook-id': webhookId,
-    'webhook-timestamp': String(timestamp.getTime() / 1000),
-    'webhook-signature': secrets.map((secret) => signer(secret).sign(webhookId, timestamp, body)).join(' '),
+    'webhook-timestamp': timestamp,
+    'webhook-signature': secrets
+      .map((secret) => `v1,${createHmac('sha256', keyOf(secret)).update(content).digest('base64')}`)
+      .join(' '),
   };
 }
 
 /**
- * `signRequest` that keeps one signer per secret, so that each secret is decoded once, not on
+ * `signRequest` that keeps one key per secret, so that each secret is decoded once, not on
  * every attempt (a worker signs with the same few secrets again and again).
  */
 export function createRequestSigner(): typeof signRequest {
-  const signer = memoize((secret) => new Webhook(secret));
-  return (webhookId, body, secrets, now) => signRequest(webhookId, body, secrets, now, signer);
+  const keyOf = memoize(signingKey);
+  return (webhookId, body, secrets, now) => signRequest(webhookId, body, secrets, now, keyOf);
 }

@@ -79,6 +79,27 @@ describe('signRequest', () => {
       new Webhook('whsec_' + Buffer.alloc(32, 9).toString('base64')).verify(body, headers),
     ).toThrow();
   });
+
+  it("signs exactly as standardwebhooks' own sign does, whatever the secret, id, time or body", () => {
+    const secrets = [
+      'whsec_' + Buffer.alloc(32, 1).toString('base64'),
+      'whsec_' + Buffer.from('a short key').toString('base64'),
+      Buffer.alloc(24, 0xfe).toString('base64'), // no prefix: standardwebhooks takes it as is
+    ];
+    const bodies = ['', '{"a":1}', JSON.stringify({ text: 'Café "ü" 100% – 日本 🚚' }), 'x'.repeat(10_000)];
+    for (const secret of secrets)
+      for (const body of bodies)
+        for (const at of [new Date(0), new Date(1_700_000_000_999), new Date('2026-11-30T20:15:00Z')]) {
+          const id = `msg_${body.length}_${at.getTime()}`;
+          expect(signRequest(id, body, [secret], at)['webhook-signature']).toBe(
+            new Webhook(secret).sign(id, at, body),
+          );
+        }
+  });
+
+  it('refuses a secret that decodes to nothing', () => {
+    expect(() => signRequest('msg_1', '{}', ['whsec_'], new Date())).toThrow(/must not be empty/);
+  });
 });
 
 describe('createRequestSigner', () => {
