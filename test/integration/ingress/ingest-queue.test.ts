@@ -16,7 +16,10 @@ let redis: TestRedis;
 let ctx: RedisIngestApp;
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  // `always`: a test here kills Redis right after a 202 and expects the event back. Under
+  // `everysec`, Redis holds its AOF writes back for up to 2 s while a slow fsync is under way
+  // (seen once with the whole suite running): the killed process then loses acknowledged writes.
+  redis = await TestRedis.start({ appendfsync: 'always' });
 });
 afterAll(async () => {
   await redis.stop();
