@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { createScriptRunner } from './eval-script';
 import { createMicroBatcher } from './micro-batcher';
 
 /** One item's part of a batched script call. */
@@ -10,8 +10,6 @@ export interface ScriptItem {
 
 /** Items in one call at most: a long script holds Redis up. */
 const MAX_ITEMS = 200;
-
-type Runner = Redis & Record<string, (numberOfKeys: number, ...args: string[]) => Promise<unknown[]>>;
 
 /**
  * A Lua script run for many items in one command: items handed in during the same turn of the
@@ -25,9 +23,7 @@ export function createBatchedScript<O>(
   redis: Redis,
   lua: string,
 ): (items: readonly ScriptItem[]) => Promise<O[]> {
-  const name = `ceBatch_${createHash('sha1').update(lua).digest('hex').slice(0, 16)}`;
-  const runner = redis as Runner;
-  if (typeof runner[name] !== 'function') redis.defineCommand(name, { lua });
+  const run = createScriptRunner(redis, lua);
   return createMicroBatcher<ScriptItem, O>(
     async (items) => {
       const keys: string[] = [];
@@ -36,7 +32,7 @@ export function createBatchedScript<O>(
         keys.push(...item.keys);
         argv.push(...item.argv);
       }
-      return (await runner[name]!(keys.length, ...keys, ...argv)) as O[];
+      return (await run(keys, argv)) as O[];
     },
     MAX_ITEMS,
     // No wait for an earlier call to settle (a group commit here measured slower).

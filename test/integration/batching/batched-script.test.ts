@@ -56,6 +56,37 @@ describe('createBatchedScript', () => {
     expect(await failOn([{ keys: [], argv: ['ok'] }])).toEqual([1]);
   });
 
+  it('loads the script again by its text when Redis lost it (restart, SCRIPT FLUSH), once', async () => {
+    const increment = createBatchedScript<number>(redis.client(), INCREMENT);
+    const item = { keys: ['count:flushed'], argv: ['1'] };
+    const evals = async () => {
+      const stats = await redis.client().info('commandstats');
+      return Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    await increment([item]);
+    await redis.client().script('FLUSH');
+    const before = await evals();
+
+    expect(await increment([item])).toEqual([2]);
+    expect(await increment([item])).toEqual([3]);
+    expect(await evals()).toBe(before + 1);
+  });
+
+  it('passes every argument as it is, empty strings and non-ASCII text included', async () => {
+    const echo = createBatchedScript<string[]>(
+      redis.client(),
+      `local out = {} for k = 1, #ARGV, 2 do out[#out + 1] = { KEYS[(k + 1) / 2], ARGV[k], ARGV[k + 1] } end return out`,
+    );
+    const results = await echo([
+      { keys: ['k:1'], argv: ['', 'Café "ü" – 日本 🚚'] },
+      { keys: ['k:2'], argv: ['a b\r\n$3', '0'] },
+    ]);
+    expect(results).toEqual([
+      ['k:1', '', 'Café "ü" – 日本 🚚'],
+      ['k:2', 'a b\r\n$3', '0'],
+    ]);
+  });
+
   it('answers an empty call at once', async () => {
     const increment = createBatchedScript<number>(redis.client(), INCREMENT);
     expect(await increment([])).toEqual([]);
