@@ -1,13 +1,28 @@
 /** The Lua scripts of the Redis delivery store (`redis-delivery-store.ts`). */
 
+/** The fields a new delivery record stores, in the order ENSURE gets their values. */
+export const ENSURE_FIELDS = [
+  'tenant',
+  'eventKey',
+  'eventId',
+  'eventSource',
+  'eventType',
+  'eventTime',
+  'subscriptionId',
+  'createdAt',
+] as const;
+
 // KEYS: per delivery, its record, attempts list, tenant index, subscription index and event set.
-// ARGV: per delivery, its index member ("<time>|<id>"), id, oldest member to keep, the number of
-// field/value arguments, then those. Answers, per delivery, the record found, or an empty list
-// when it created it (the caller knows what it wrote). Index entries older than the longest
-// retention are trimmed here (each index once per call), so indexes do not grow forever. Each
-// index and event set gets its new members in one command (the deliveries of an event share
-// its set and their tenant's index): fewer commands, and fewer bytes in the AOF.
+// ARGV: per delivery, its index member ("<time>|<id>"), id, oldest member to keep, then the values
+// of ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery); the
+// record's status is 'pending'. Answers, per delivery, the record found, or an empty list when it
+// created it (the caller knows what it wrote). Index entries older than the longest retention
+// are trimmed here (each index once per call), so indexes do not grow forever. Each index and
+// event set gets its new members in one command (the deliveries of an event share its set and
+// their tenant's index): fewer commands, and fewer bytes in the AOF.
 export const ENSURE = `
+local names = { ${ENSURE_FIELDS.map((name) => `'${name}'`).join(', ')} }
+local per = 3 + #names
 local found = {}
 -- New members per key, keys in the order they came: sorted-set indexes, and event sets.
 local indexes, sets = { order = {}, members = {} }, { order = {}, members = {} }
@@ -28,11 +43,15 @@ local function trim(index, oldest)
 end
 local a = 1
 for k = 1, #KEYS, 5 do
-  local n = tonumber(ARGV[a + 3])
   if redis.call('EXISTS', KEYS[k]) == 1 then
     found[#found + 1] = redis.call('HGETALL', KEYS[k])
   else
-    redis.call('HSET', KEYS[k], unpack(ARGV, a + 4, a + 3 + n))
+    local fields = { 'status', 'pending' }
+    for i, name in ipairs(names) do
+      fields[2 * i + 1] = name
+      fields[2 * i + 2] = ARGV[a + 2 + i]
+    end
+    redis.call('HSET', KEYS[k], unpack(fields))
     trim(KEYS[k + 2], ARGV[a + 2])
     trim(KEYS[k + 3], ARGV[a + 2])
     add(indexes, KEYS[k + 2], 0, ARGV[a])
@@ -40,7 +59,7 @@ for k = 1, #KEYS, 5 do
     add(sets, KEYS[k + 4], ARGV[a + 1])
     found[#found + 1] = {}
   end
-  a = a + 4 + n
+  a = a + per
 end
 for _, key in ipairs(indexes.order) do redis.call('ZADD', key, unpack(indexes.members[key])) end
 for _, key in ipairs(sets.order) do redis.call('SADD', key, unpack(sets.members[key])) end
@@ -61,22 +80,34 @@ for i = 2, #ARGV do
 end
 return -1`;
 
+/** The fields an attempt updates, in the order RECORD_ATTEMPT gets their values. */
+export const ATTEMPT_FIELDS = [
+  'status',
+  'attemptCount',
+  'roundAttempts',
+  'updatedAt',
+  'nextAttemptAt',
+  'lastError',
+] as const;
+
 // KEYS: per delivery, its record and attempts list. ARGV: per delivery, the attempt (JSON), TTL in
-// seconds (0: none), the number of field/value arguments of the record, then those; a field whose
-// value is empty is removed (a field that is not there costs no write, to the AOF either).
+// seconds (0: none), then the values of ATTEMPT_FIELDS; a field whose value is empty is removed (a
+// field that is not there costs no write, to the AOF either).
 export const RECORD_ATTEMPT = `
+local names = { ${ATTEMPT_FIELDS.map((name) => `'${name}'`).join(', ')} }
+local per = 2 + #names
 local done = {}
 local a = 1
 for k = 1, #KEYS, 2 do
-  local n = tonumber(ARGV[a + 2])
   redis.call('RPUSH', KEYS[k + 1], ARGV[a])
   local set, unset = {}, {}
-  for i = a + 3, a + 1 + n, 2 do
-    if ARGV[i + 1] == '' then
-      unset[#unset + 1] = ARGV[i]
+  for i, name in ipairs(names) do
+    local value = ARGV[a + 1 + i]
+    if value == '' then
+      unset[#unset + 1] = name
     else
-      set[#set + 1] = ARGV[i]
-      set[#set + 1] = ARGV[i + 1]
+      set[#set + 1] = name
+      set[#set + 1] = value
     end
   end
   redis.call('HSET', KEYS[k], unpack(set))
@@ -86,7 +117,7 @@ for k = 1, #KEYS, 2 do
     redis.call('EXPIRE', KEYS[k], ttl)
     redis.call('EXPIRE', KEYS[k + 1], ttl)
   end
-  a = a + 3 + n
+  a = a + per
   done[#done + 1] = 1
 end
 return done`;

@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import { createBatchedScript } from '../batching';
 import { DEFAULT_TENANT } from '../security';
-import { BEGIN_REPLAY, ENSURE, RECORD_ATTEMPT } from './redis-delivery-scripts';
+import {
+  ATTEMPT_FIELDS,
+  BEGIN_REPLAY,
+  ENSURE,
+  ENSURE_FIELDS,
+  RECORD_ATTEMPT,
+} from './redis-delivery-scripts';
 import type {
   DeliveryAttempt,
   DeliveryQuery,
@@ -111,14 +117,9 @@ export function createRedisDeliveryStore(
       // Stored: what a record cannot do without. Not its id (the key has it), nor the counts and
       // round at 0 or `updatedAt` equal to `createdAt` (`fromHash` knows them): fewer bytes for
       // Redis to write to its AOF and to keep, three times an event.
-      // prettier-ignore
-      const argv = [
-        member(createdMs, d.id), d.id, member(createdMs - longestRetentionMs, ''), '',
-        'tenant', d.tenant, 'eventKey', d.eventKey, 'eventId', d.eventId,
-        'eventSource', d.eventSource, 'eventType', d.eventType, 'eventTime', d.eventTime,
-        'subscriptionId', d.subscriptionId, 'createdAt', d.createdAt, 'status', 'pending',
-      ];
-      argv[3] = String(argv.length - 4);
+      // Values only, in the order of ENSURE_FIELDS: the script has the names.
+      const argv = [member(createdMs, d.id), d.id, member(createdMs - longestRetentionMs, '')];
+      for (const name of ENSURE_FIELDS) argv.push(d[name]);
       const [flat] = await ensureMany([
         {
           keys: [
@@ -152,18 +153,10 @@ export function createRedisDeliveryStore(
           : update.status === 'failed'
             ? retention.failed
             : 0;
-      const fields = [
-        ...['status', update.status],
-        ...['attemptCount', String(update.attemptCount), 'roundAttempts', String(update.roundAttempts)],
-        ...['updatedAt', update.updatedAt],
-        ...['nextAttemptAt', update.nextAttemptAt ?? '', 'lastError', update.lastError ?? ''],
-      ];
-      await recordMany([
-        {
-          keys: [keys.delivery(id), keys.attempts(id)],
-          argv: [JSON.stringify(attempt), String(ttl), String(fields.length), ...fields],
-        },
-      ]);
+      // Values only, in the order of ATTEMPT_FIELDS (the script has the names); '' removes a field.
+      const argv = [JSON.stringify(attempt), String(ttl)];
+      for (const name of ATTEMPT_FIELDS) argv.push(String(update[name] ?? ''));
+      await recordMany([{ keys: [keys.delivery(id), keys.attempts(id)], argv }]);
     },
     async beginReplay(id, from, at) {
       const round = await scripted.ceBeginReplay(keys.delivery(id), keys.attempts(id), at, ...from);
