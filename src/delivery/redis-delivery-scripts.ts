@@ -12,9 +12,9 @@ export const ENSURE_FIELDS = [
   'createdAt',
 ] as const;
 
-// KEYS: per delivery, its record, attempts list, tenant index, subscription index and event set.
-// ARGV: per delivery, its index member ("<time>|<id>"), id, oldest member to keep, then the values
-// of ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery); the
+// KEYS: per delivery, its record, tenant index, subscription index and event set. ARGV: per
+// delivery, its index member ("<time>|<id>"), id, oldest member to keep, then the values of
+// ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery); the
 // record's status is 'pending'. Answers, per delivery, the record found, or an empty list when it
 // created it (the caller knows what it wrote). Index entries older than the longest retention
 // are trimmed here (each index once per call), so indexes do not grow forever. Each index and
@@ -42,7 +42,7 @@ local function trim(index, oldest)
   redis.call('ZREMRANGEBYLEX', index, '-', '(' .. oldest)
 end
 local a = 1
-for k = 1, #KEYS, 5 do
+for k = 1, #KEYS, 4 do
   if redis.call('EXISTS', KEYS[k]) == 1 then
     found[#found + 1] = redis.call('HGETALL', KEYS[k])
   else
@@ -52,11 +52,11 @@ for k = 1, #KEYS, 5 do
       fields[2 * i + 2] = ARGV[a + 2 + i]
     end
     redis.call('HSET', KEYS[k], unpack(fields))
+    trim(KEYS[k + 1], ARGV[a + 2])
     trim(KEYS[k + 2], ARGV[a + 2])
-    trim(KEYS[k + 3], ARGV[a + 2])
+    add(indexes, KEYS[k + 1], 0, ARGV[a])
     add(indexes, KEYS[k + 2], 0, ARGV[a])
-    add(indexes, KEYS[k + 3], 0, ARGV[a])
-    add(sets, KEYS[k + 4], ARGV[a + 1])
+    add(sets, KEYS[k + 3], ARGV[a + 1])
     found[#found + 1] = {}
   end
   a = a + per

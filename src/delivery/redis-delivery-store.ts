@@ -124,7 +124,6 @@ export function createRedisDeliveryStore(
         {
           keys: [
             keys.delivery(d.id),
-            keys.attempts(d.id),
             keys.byTenant(d.tenant),
             keys.bySubscription(d.subscriptionId),
             keys.byEvent(d.eventKey),
