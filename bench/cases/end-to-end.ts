@@ -13,7 +13,8 @@ import {
 import { median, percentile, repeat } from '../support/stats';
 
 const PREFIX = 'bench-e2e';
-const FANOUT = 3;
+/** Subscriptions each event goes to. */
+export const FANOUT = 3;
 /** In-flight cap of each subscription: as many as one worker process sends at once. */
 const MAX_IN_FLIGHT = Number(process.env.BENCH_MAX_IN_FLIGHT ?? 50);
 /** Events per second while the AOF's growth is measured. */
@@ -22,6 +23,10 @@ const AOF_RATE = 500;
 export interface EndToEndFigures {
   readonly eventsPerSecond: number;
   readonly deliveriesPerSecond: number;
+  /** The baseline's rate (median of its runs), when one was given. */
+  readonly baselinePerSecond?: number;
+  /** Median over the runs of deliveries/s over the baseline's rate measured just before. */
+  readonly deliveriesPerBaseline?: number;
   readonly bytesPerEvent: number;
   /** CPU time per delivery of the worker process and of redis-server, in microseconds. */
   readonly workerCpuPerDelivery: number;
@@ -60,6 +65,11 @@ export interface EndToEndOptions {
   readonly latencyRates: readonly number[];
   /** Settings for the ce-relay processes (e.g. concurrency). */
   readonly env?: Record<string, string>;
+  /**
+   * A rate to compare with (raw BullMQ's jobs/s), measured just before each run: each ratio is
+   * of two figures taken seconds apart, whatever the machine's speed does over the whole bench.
+   */
+  readonly baseline?: () => Promise<number>;
 }
 
 interface SinkStats {
@@ -163,7 +173,10 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
     };
 
     await drive('e2e-warmup', Math.min(2_000, options.events));
-    const runs = await repeat(options.runs, (run) => drive(`e2e-${run}`, options.events));
+    const runs = await repeat(options.runs, async (run) => {
+      const baseline = await options.baseline?.();
+      return { ...(await drive(`e2e-${run}`, options.events)), baseline };
+    });
 
     // What the pipeline writes to Redis's AOF, single events as in the latency runs: Redis
     // rewrites the AOF (a forked child serializing the whole dataset) each time it has grown by
@@ -239,9 +252,16 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
     await deliverQueue.close();
 
     const eventsPerSecond = median(runs.map((r) => r.eventsPerSecond));
+    const paired = runs.filter((r): r is typeof r & { baseline: number } => r.baseline !== undefined);
     return {
       eventsPerSecond,
       deliveriesPerSecond: eventsPerSecond * FANOUT,
+      ...(paired.length > 0
+        ? {
+            baselinePerSecond: median(paired.map((r) => r.baseline)),
+            deliveriesPerBaseline: median(paired.map((r) => (r.eventsPerSecond * FANOUT) / r.baseline)),
+          }
+        : {}),
       bytesPerEvent: median(runs.map((r) => r.bytesPerEvent)),
       workerCpuPerDelivery: median(runs.map((r) => r.workerCpu)),
       redisCpuPerDelivery: median(runs.map((r) => r.redisCpu)),

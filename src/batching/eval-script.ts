@@ -6,7 +6,8 @@ import { Command, type Redis } from 'ioredis';
  * yet (after a restart or SCRIPT FLUSH): what `redis.defineCommand` does, for calls with many
  * arguments. ioredis's command constructor copies every argument through `Array.prototype.flat`,
  * about 80 ns an argument on Node 20: half the client CPU of a batched call of a few hundred
- * arguments. The command here is built empty and given its arguments as they are.
+ * arguments. The command here is built empty and given its arguments as they are. A connection's
+ * `keyPrefix` is not applied (ce-relay's connections have none: its keys carry their `{prefix}`).
  */
 export function createScriptRunner(
   redis: Redis,
