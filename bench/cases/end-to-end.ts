@@ -55,6 +55,11 @@ export interface LatencyFigures {
   readonly aofRewrites: number;
   /** The share of the machine's CPU (both cores) busy while the requests went out (median of runs). */
   readonly machineBusy: number;
+  /**
+   * CPU time per event of the API process, the worker process and redis-server, in microseconds,
+   * from the first request until the last delivery arrived (median of runs).
+   */
+  readonly cpuPerEvent: { readonly api: number; readonly worker: number; readonly redis: number };
 }
 
 export interface EndToEndOptions {
@@ -215,6 +220,8 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       const latencyRuns = await repeat(options.runs, async (run) => {
         await reset(true);
         const { rewrites } = await redis.aof();
+        const pids = [api.child.pid, worker.child.pid, redis.pid];
+        const cpuBefore = pids.map(cpuMicros);
         const busy = machineBusySince();
         const load = await postAtFixedRate({
           port: api.port,
@@ -226,8 +233,12 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         const sent = Date.now();
         const machineBusy = busy();
         const final = await waitFor(stats, (s) => s.count >= load.accepted * FANOUT, 120_000);
+        const [apiCpu, workerCpu, redisCpu] = pids.map(
+          (pid, i) => (cpuMicros(pid) - cpuBefore[i]!) / load.accepted,
+        );
         lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
         return {
+          cpuPerEvent: { api: apiCpu!, worker: workerCpu!, redis: redisCpu! },
           latencies: final.latencies,
           drainMs: final.lastAt - sent,
           ackMs: load.ackMs,
@@ -247,6 +258,11 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         ackP99: median(latencyRuns.map((r) => percentile(r.ackMs, 99))),
         aofRewrites: latencyRuns.reduce((n, r) => n + r.rewrites, 0),
         machineBusy: median(latencyRuns.map((r) => r.machineBusy)),
+        cpuPerEvent: {
+          api: median(latencyRuns.map((r) => r.cpuPerEvent.api)),
+          worker: median(latencyRuns.map((r) => r.cpuPerEvent.worker)),
+          redis: median(latencyRuns.map((r) => r.cpuPerEvent.redis)),
+        },
       });
     }
     await deliverQueue.close();
