@@ -91,8 +91,9 @@ function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, routing?: RoutingFi
       ...e2e.latency.map((l): Row => [
         `latency at ${fmt(l.rate)} events/s, ingest request to sink (${fmt(l.count)} deliveries; ${l.aofRewrites} AOF rewrite${l.aofRewrites === 1 ? '' : 's'})`,
         `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} ms (202 after p50 ${fmt(l.ackP50)} / p99 ${fmt(l.ackP99)} ms; ` +
-          `machine ${fmt(l.machineBusy * 100)} % busy; CPU per event: API ${fmt(l.cpuPerEvent.api)}, ` +
-          `worker ${fmt(l.cpuPerEvent.worker)}, Redis ${fmt(l.cpuPerEvent.redis)} us)`,
+          `machine ${fmt(l.machineBusy * 100)} % busy; per event, CPU: API ${fmt(l.cpuPerEvent.api)}, ` +
+          `worker ${fmt(l.cpuPerEvent.worker)}, Redis ${fmt(l.cpuPerEvent.redis)} us; system calls: ` +
+          `${fmt(l.syscallsPerEvent.api, 1)}, ${fmt(l.syscallsPerEvent.worker, 1)}, ${fmt(l.syscallsPerEvent.redis, 1)})`,
         // Behind by more than a second once the sending stopped: the pipeline did not keep up.
         l.drainMs > 1_000
           ? `fell behind: last delivery ${fmt(l.drainMs / 1000, 1)} s after the last request`

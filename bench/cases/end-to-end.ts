@@ -6,6 +6,7 @@ import {
   cpuMicros,
   machineBusySince,
   startRelay,
+  syscalls,
   startScript,
   stop,
   type BenchRedis,
@@ -40,6 +41,9 @@ export interface EndToEndFigures {
   readonly lost: number;
 }
 
+/** A figure for each of ce-relay's API process, its worker process and redis-server. */
+type PerProcess = { readonly api: number; readonly worker: number; readonly redis: number };
+
 export interface LatencyFigures {
   readonly rate: number;
   readonly p50: number;
@@ -59,7 +63,9 @@ export interface LatencyFigures {
    * CPU time per event of the API process, the worker process and redis-server, in microseconds,
    * from the first request until the last delivery arrived (median of runs).
    */
-  readonly cpuPerEvent: { readonly api: number; readonly worker: number; readonly redis: number };
+  readonly cpuPerEvent: PerProcess;
+  /** Read and write system calls per event of the same processes, over the same time. */
+  readonly syscallsPerEvent: PerProcess;
 }
 
 export interface EndToEndOptions {
@@ -81,6 +87,15 @@ interface SinkStats {
   count: number;
   lastAt: number;
   latencies: number[];
+}
+
+/** Each process's median over the runs. */
+function medians(runs: readonly PerProcess[]): PerProcess {
+  return {
+    api: median(runs.map((r) => r.api)),
+    worker: median(runs.map((r) => r.worker)),
+    redis: median(runs.map((r) => r.redis)),
+  };
 }
 
 async function waitFor<T>(
@@ -222,6 +237,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         const { rewrites } = await redis.aof();
         const pids = [api.child.pid, worker.child.pid, redis.pid];
         const cpuBefore = pids.map(cpuMicros);
+        const callsBefore = pids.map(syscalls);
         const busy = machineBusySince();
         const load = await postAtFixedRate({
           port: api.port,
@@ -236,9 +252,13 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         const [apiCpu, workerCpu, redisCpu] = pids.map(
           (pid, i) => (cpuMicros(pid) - cpuBefore[i]!) / load.accepted,
         );
+        const [apiCalls, workerCalls, redisCalls] = pids.map(
+          (pid, i) => (syscalls(pid) - callsBefore[i]!) / load.accepted,
+        );
         lost += Math.max(0, load.accepted * FANOUT - final.count) + load.failed;
         return {
           cpuPerEvent: { api: apiCpu!, worker: workerCpu!, redis: redisCpu! },
+          syscallsPerEvent: { api: apiCalls!, worker: workerCalls!, redis: redisCalls! },
           latencies: final.latencies,
           drainMs: final.lastAt - sent,
           ackMs: load.ackMs,
@@ -258,11 +278,8 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         ackP99: median(latencyRuns.map((r) => percentile(r.ackMs, 99))),
         aofRewrites: latencyRuns.reduce((n, r) => n + r.rewrites, 0),
         machineBusy: median(latencyRuns.map((r) => r.machineBusy)),
-        cpuPerEvent: {
-          api: median(latencyRuns.map((r) => r.cpuPerEvent.api)),
-          worker: median(latencyRuns.map((r) => r.cpuPerEvent.worker)),
-          redis: median(latencyRuns.map((r) => r.cpuPerEvent.redis)),
-        },
+        cpuPerEvent: medians(latencyRuns.map((r) => r.cpuPerEvent)),
+        syscallsPerEvent: medians(latencyRuns.map((r) => r.syscallsPerEvent)),
       });
     }
     await deliverQueue.close();

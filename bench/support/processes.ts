@@ -155,6 +155,18 @@ export function cpuMicros(pid: number | undefined): number {
 }
 const CLOCK_TICKS = 100;
 
+/** Read and write system calls a process has made so far (`/proc/<pid>/io`); NaN if unknown. */
+export function syscalls(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`${name}: (\\d+)`).exec(io)?.[1]);
+    return field('syscr') + field('syscw');
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * Starts counting the machine's CPU time (all cores, `/proc/stat`); the function answers the
  * share of it spent busy since (not idle, not waiting for I/O), or NaN where there is no
