@@ -6,9 +6,9 @@ import {
   cpuMicros,
   machineBusySince,
   startRelay,
-  syscalls,
   startScript,
   stop,
+  syscalls,
   type BenchRedis,
 } from '../support/processes';
 import { median, percentile, repeat } from '../support/stats';
