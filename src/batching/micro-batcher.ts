@@ -11,6 +11,8 @@ export function createMicroBatcher<I, O>(
   flush: (items: readonly I[]) => Promise<readonly O[]>,
   maxItems = 1_000,
   maxInFlight = 1,
+  /** Runs the turn's flush later: in a turn of its own by default (`setImmediate`). */
+  defer: (run: () => void) => void = setImmediate,
 ): (items: readonly I[]) => Promise<O[]> {
   interface Waiting {
     readonly from: number;
@@ -26,7 +28,7 @@ export function createMicroBatcher<I, O>(
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => {
+    defer(() => {
       scheduled = false;
       run(false);
     });
