@@ -11,38 +11,6 @@ export interface ScriptItem {
 /** Items in one call at most: a long script holds Redis up. */
 const MAX_ITEMS = 200;
 
-const turns = new WeakMap<Redis, (run: () => void) => void>();
-
-/**
- * The calls of every batched script on one connection that have items in the same turn of the
- * event loop are sent together, in one later turn, with the connection's socket corked: their
- * commands leave in one write (and Redis reads them in one), not one write per script. At a
- * moderate rate, where an event often has a turn to itself, that is several system calls an
- * event fewer on each side.
- */
-function connectionTurn(redis: Redis): (run: () => void) => void {
-  let turn = turns.get(redis);
-  if (turn) return turn;
-  let pending: (() => void)[] = [];
-  turn = (run) => {
-    pending.push(run);
-    if (pending.length > 1) return;
-    setImmediate(() => {
-      const runs = pending;
-      pending = [];
-      const stream = redis.stream as Redis['stream'] | undefined;
-      stream?.cork();
-      try {
-        for (const each of runs) each();
-      } finally {
-        stream?.uncork();
-      }
-    });
-  };
-  turns.set(redis, turn);
-  return turn;
-}
-
 /**
  * A Lua script run for many items in one command: items handed in during the same turn of the
  * event loop (the deliveries of one event, the answers of many sinks) go to Redis together. The
@@ -69,6 +37,5 @@ export function createBatchedScript<O>(
     MAX_ITEMS,
     // No wait for an earlier call to settle (a group commit here measured slower).
     Number.POSITIVE_INFINITY,
-    connectionTurn(redis),
   );
 }

@@ -11,8 +11,6 @@ export function createMicroBatcher<I, O>(
   flush: (items: readonly I[]) => Promise<readonly O[]>,
   maxItems = 1_000,
   maxInFlight = 1,
-  /** Runs the turn's flush later: in a turn of its own by default (`setImmediate`). */
-  defer: (run: () => void) => void = setImmediate,
 ): (items: readonly I[]) => Promise<O[]> {
   interface Waiting {
     readonly from: number;
@@ -28,7 +26,7 @@ export function createMicroBatcher<I, O>(
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    defer(() => {
+    setImmediate(() => {
       scheduled = false;
       run(false);
     });

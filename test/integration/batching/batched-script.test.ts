@@ -87,28 +87,6 @@ describe('createBatchedScript', () => {
     ]);
   });
 
-  it('sends the calls of different scripts made in the same turn on one connection in one write', async () => {
-    const client = redis.client();
-    const increment = createBatchedScript<number>(client, INCREMENT);
-    const double = createBatchedScript<number>(
-      client,
-      `local out = {} for k = 1, #KEYS do out[k] = redis.call('INCRBY', KEYS[k], redis.call('GET', KEYS[k]) or 1) end return out`,
-    );
-    const item = { keys: ['count:one-write'], argv: ['1'] };
-    await Promise.all([increment([item]), double([item])]); // loads both scripts
-    const socket = client.stream as unknown as { _write: () => void; _writev: () => void };
-    const write = jest.spyOn(socket, '_write');
-    const writev = jest.spyOn(socket, '_writev');
-    try {
-      expect(await Promise.all([increment([item]), double([item])])).toEqual([[3], [6]]);
-      expect(write).not.toHaveBeenCalled();
-      expect(writev).toHaveBeenCalledTimes(1);
-    } finally {
-      write.mockRestore();
-      writev.mockRestore();
-    }
-  });
-
   it('answers an empty call at once', async () => {
     const increment = createBatchedScript<number>(redis.client(), INCREMENT);
     expect(await increment([])).toEqual([]);
