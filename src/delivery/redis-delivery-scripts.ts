@@ -1,5 +1,9 @@
 /** The Lua scripts of the Redis delivery store (`redis-delivery-store.ts`). */
 
+/** A script's `names` table: the fields whose values it gets, in order. */
+const luaNames = (fields: readonly string[]) =>
+  `local names = { ${fields.map((name) => `'${name}'`).join(', ')} }`;
+
 /** The fields a new delivery record stores, in the order ENSURE gets their values. */
 export const ENSURE_FIELDS = [
   'tenant',
@@ -21,7 +25,7 @@ export const ENSURE_FIELDS = [
 // event set gets its new members in one command (the deliveries of an event share its set and
 // their tenant's index): fewer commands, and fewer bytes in the AOF.
 export const ENSURE = `
-local names = { ${ENSURE_FIELDS.map((name) => `'${name}'`).join(', ')} }
+${luaNames(ENSURE_FIELDS)}
 local per = 3 + #names
 local found = {}
 -- New members per key, keys in the order they came: sorted-set indexes, and event sets.
@@ -94,7 +98,7 @@ export const ATTEMPT_FIELDS = [
 // seconds (0: none), then the values of ATTEMPT_FIELDS; a field whose value is empty is removed (a
 // field that is not there costs no write, to the AOF either).
 export const RECORD_ATTEMPT = `
-local names = { ${ATTEMPT_FIELDS.map((name) => `'${name}'`).join(', ')} }
+${luaNames(ATTEMPT_FIELDS)}
 local per = 2 + #names
 local done = {}
 local a = 1

@@ -116,8 +116,8 @@ export function createRedisDeliveryStore(
       const createdMs = Date.parse(d.createdAt);
       // Stored: what a record cannot do without. Not its id (the key has it), nor the counts and
       // round at 0 or `updatedAt` equal to `createdAt` (`fromHash` knows them): fewer bytes for
-      // Redis to write to its AOF and to keep, three times an event.
-      // Values only, in the order of ENSURE_FIELDS: the script has the names.
+      // Redis to write to its AOF and to keep, three times an event. Sent as values only, in the
+      // order of ENSURE_FIELDS (the script has the names).
       const argv = [member(createdMs, d.id), d.id, member(createdMs - longestRetentionMs, '')];
       for (const name of ENSURE_FIELDS) argv.push(d[name]);
       const [flat] = await ensureMany([

@@ -22,6 +22,12 @@ const newDelivery = (id: string, subscriptionId: string): NewDelivery => ({
   createdAt: '2026-11-30T10:00:01.000Z',
 });
 
+/** The record of a pending delivery `d` at the given round and counts. */
+const pendingRecord = (
+  d: NewDelivery,
+  state: { round: number; attemptCount: number; roundAttempts: number; updatedAt: string },
+) => ({ ...d, status: 'pending', ...state });
+
 /** A store under a fresh key prefix: delivered records kept 60 s, failed ones 120 s. */
 const newStore = () => {
   const keys = createKeySpace(uniquePrefix('store')).deliveries;
@@ -142,14 +148,12 @@ describe('Redis delivery store, what a record holds', () => {
       'subscriptionId',
       'tenant',
     ]);
-    const expected = {
-      ...newDelivery('d1', 'sub-a'),
-      status: 'pending',
+    const expected = pendingRecord(newDelivery('d1', 'sub-a'), {
       round: 0,
       attemptCount: 0,
       roundAttempts: 0,
       updatedAt: '2026-11-30T10:00:01.000Z',
-    };
+    });
     expect(created).toEqual(expected);
     expect(await store.get('d1')).toEqual(expected);
     expect(await store.forEvent('event-1')).toEqual([expected]);
@@ -187,14 +191,12 @@ describe('Redis delivery store, what a record holds', () => {
       lastError: '',
     });
 
-    const expected = {
-      ...newDelivery('old', 'sub-a'),
-      status: 'pending',
+    const expected = pendingRecord(newDelivery('old', 'sub-a'), {
       round: 1,
       attemptCount: 3,
       roundAttempts: 2,
       updatedAt: '2026-11-30T10:05:00.000Z',
-    };
+    });
     expect(await store.get(id)).toEqual(expected);
     expect(await store.ensure(newDelivery('old', 'sub-a'))).toEqual(expected);
   });
