@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,e2e,routing] [-- --runs=N]`: ce-relay's benchmark suite, on
- * loopback, with its own Redis and sinks. Prints one table in which each figure stands next to
- * the baseline it is compared to, all measured in this run on this machine (medians of several
- * runs). Exits 1 when an acknowledged event was not delivered.
+ * `npm run bench [-- --quick] [-- --only=ingest,e2e,routing] [-- --runs=N] [-- --rates=R1,R2]`:
+ * ce-relay's benchmark suite, on loopback, with its own Redis and sinks. Prints one table in which
+ * each figure stands next to the baseline it is compared to, all measured in this run on this
+ * machine (medians of several runs). Exits 1 when an acknowledged event was not delivered.
  */
 import { cpus, totalmem } from 'node:os';
 import { benchEndToEnd, FANOUT, type EndToEndFigures } from './cases/end-to-end';
@@ -43,9 +43,20 @@ const CONNECTIONS = 50;
 /**
  * Half the issue's fixed rate (what the pipeline sustains here, to see latency unqueued), then the
  * issue's rate: the lower rate first, so that it does not start behind the backlog an overload
- * leaves (jobs due later, a Redis busy rewriting its AOF).
+ * leaves (jobs due later, a Redis busy rewriting its AOF). `--rates=200,400` measures others
+ * (e.g. on a slower machine), in the order given.
  */
-const LATENCY_RATES = [500, 1_000];
+const LATENCY_RATES = latencyRates(args.find((a) => a.startsWith('--rates='))?.slice('--rates='.length));
+
+function latencyRates(spec: string | undefined): number[] {
+  if (spec === undefined) return [500, 1_000];
+  const rates = spec.split(',').map(Number);
+  if (rates.some((rate) => !Number.isInteger(rate) || rate <= 0)) {
+    console.error(`--rates=${spec}: expected events per second, whole and positive, e.g. --rates=300,600`);
+    process.exit(2);
+  }
+  return rates;
+}
 
 type Row = [string, string, string, string];
 
