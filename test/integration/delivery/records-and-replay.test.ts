@@ -14,6 +14,15 @@ afterAll(async () => {
   await sink.close();
 });
 
+/** A delivery's detail (record and attempts) once it is delivered, or as it stands at the timeout. */
+const deliveredDetail = (id: string, timeoutMs?: number) =>
+  eventually(
+    async () =>
+      (await harness.admin('get', `/deliveries/${id}`)).body as { status: string; attempts: object[] },
+    (d) => d.status === 'delivered',
+    timeoutMs,
+  );
+
 const event = (id: string, type: string, time: string) => ({
   specversion: '1.0',
   id,
@@ -105,14 +114,7 @@ describe('replay', () => {
     const replayed = await harness.admin('post', `/deliveries/${String(failed!.id)}/replay`);
     expect(replayed.status).toBe(202);
     expect(replayed.body).toEqual({ id: failed!.id, round: 1 });
-    const detail = await eventually(
-      async () =>
-        (await harness.admin('get', `/deliveries/${String(failed!.id)}`)).body as {
-          status: string;
-          attempts: object[];
-        },
-      (d) => d.status === 'delivered',
-    );
+    const detail = await deliveredDetail(String(failed!.id));
     expect(detail.attempts).toMatchObject([
       { round: 0, statusCode: 500, outcome: 'failed' },
       { round: 1, statusCode: 200, outcome: 'delivered' },
@@ -139,15 +141,7 @@ describe('replay', () => {
     );
     answers = [500];
     await harness.admin('post', `/deliveries/${String(failed!.id)}/replay`);
-    const detail = await eventually(
-      async () =>
-        (await harness.admin('get', `/deliveries/${String(failed!.id)}`)).body as {
-          status: string;
-          attempts: object[];
-        },
-      (d) => d.status === 'delivered',
-      8000,
-    );
+    const detail = await deliveredDetail(String(failed!.id), 8000);
     expect(detail.attempts).toMatchObject([
       { round: 0, statusCode: 500, outcome: 'retry' },
       { round: 0, statusCode: 500, outcome: 'failed' },
