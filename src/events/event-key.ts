@@ -1,15 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { EventIdentity } from './cloud-event';
 
+/** Bytes of the hash an event key keeps: 120 bits, 20 characters of base64url. */
+const KEY_BYTES = 15;
+
+/**
+ * What an event key looks like: 20 characters of base64url, or 40 hex digits for an event keyed by
+ * an earlier version of ce-relay (its jobs and records are still read under that key).
+ */
+export const EVENT_KEY_FORMAT = /^(?:[A-Za-z0-9_-]{20}|[0-9a-f]{40})$/;
+
+/** True for a key made by an earlier version of ce-relay (40 hex digits). */
+export const isLegacyEventKey = (key: string): boolean => key.length === 40;
+
 /**
  * An event's key: a hash of its tenant and identity (`source` + `id`), so that deduplication is
  * per tenant and no sender can suppress another tenant's event by posting its id first.
- * Length-prefixed so that no two different (tenant, source, id) triples hash the same input;
- * hex, so BullMQ accepts it in job ids.
+ * Length-prefixed so that no two different (tenant, source, id) triples hash the same input.
+ * base64url (BullMQ accepts it in job ids, URLs take it as it is), and short: the key, and the
+ * delivery ids made from it, are written into many Redis keys and members, so each character
+ * is paid for in memory and in the AOF many times an event.
  */
 export function eventKey(identity: EventIdentity, tenant: string): string {
   return createHash('sha256')
     .update(`${tenant.length}:${tenant}${identity.source.length}:${identity.source}${identity.id}`)
-    .digest('hex')
-    .slice(0, 40);
+    .digest()
+    .toString('base64url', 0, KEY_BYTES);
 }

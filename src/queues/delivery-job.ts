@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { EVENT_KEY_FORMAT, isLegacyEventKey } from '../events';
 
 /** Payload of a `deliver` job, version 1: ids only; the event is read from its record. */
 export const deliveryJobSchema = z.object({
   v: z.literal(1),
-  eventKey: z.string().regex(/^[0-9a-f]{40}$/),
+  eventKey: z.string().regex(EVENT_KEY_FORMAT),
   subscriptionId: z.string().min(1),
   /** 0 for the routed delivery; a replay's round number otherwise. */
   round: z.int().min(0).default(0),
@@ -14,10 +15,14 @@ export type DeliveryJob = z.input<typeof deliveryJobSchema>;
 
 /**
  * The delivery id of (event, subscription): deterministic, so routing an event twice names the
- * same delivery (and BullMQ keeps one job per id). Hex, as BullMQ rejects `:` in custom ids.
+ * same delivery (and BullMQ keeps one job per id). 120 bits in 20 characters of base64url, like
+ * event keys (BullMQ rejects `:` in custom ids; these have none). An event keyed by an earlier
+ * version keeps the ids that version gave its deliveries (40 hex digits of the same hash), so its
+ * records, jobs and webhook ids stay the same across an upgrade.
  */
 export function deliveryId(eventKey: string, subscriptionId: string): string {
-  return createHash('sha256').update(`${eventKey}|${subscriptionId}`).digest('hex').slice(0, 40);
+  const hash = createHash('sha256').update(`${eventKey}|${subscriptionId}`).digest();
+  return isLegacyEventKey(eventKey) ? hash.toString('hex', 0, 20) : hash.toString('base64url', 0, 15);
 }
 
 /** The BullMQ job id of one round of a delivery. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { eventKey, type CloudEvent } from '../events';
+import { EVENT_KEY_FORMAT, eventKey, type CloudEvent } from '../events';
 import { DEFAULT_TENANT } from '../security';
 
 /** How the event reached ce-relay. */
 export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
 
 const ingestItem = {
-  key: z.string().regex(/^[0-9a-f]{40}$/),
+  key: z.string().regex(EVENT_KEY_FORMAT),
   /** Absent in jobs queued before tenancy: the default tenant's. */
   tenant: z.string().min(1).default(DEFAULT_TENANT),
   receivedAt: z.string(),

@@ -34,7 +34,7 @@ describe('POST /events', () => {
         {
           id: aoStatusChangedEvent().id,
           source: aoStatusChangedEvent().source,
-          key: expect.stringMatching(/^[0-9a-f]{40}$/),
+          key: expect.stringMatching(/^[A-Za-z0-9_-]{20}$/),
           duplicate: false,
         },
       ],

@@ -1,0 +1,42 @@
+import { EVENT_KEY_FORMAT, eventKey, isLegacyEventKey } from '../../../src/events';
+
+describe('eventKey', () => {
+  const identity = { source: '/tenants/1/orders', id: 'order-1' };
+
+  it('is 20 characters of base64url, the same for the same tenant and identity', () => {
+    const key = eventKey(identity, 'default');
+    expect(key).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    expect(eventKey({ ...identity }, 'default')).toBe(key);
+    expect(EVENT_KEY_FORMAT.test(key)).toBe(true);
+    expect(isLegacyEventKey(key)).toBe(false);
+  });
+
+  it('differs by tenant, source and id, however their text is split', () => {
+    const keys = new Set([
+      eventKey(identity, 'default'),
+      eventKey(identity, 'other'),
+      eventKey({ ...identity, source: '/tenants/2/orders' }, 'default'),
+      eventKey({ ...identity, id: 'order-2' }, 'default'),
+      eventKey({ source: 'bc', id: 'd' }, 'a'),
+      eventKey({ source: 'c', id: 'd' }, 'ab'),
+      eventKey({ source: 'b', id: 'cd' }, 'a'),
+    ]);
+    expect(keys.size).toBe(7);
+  });
+
+  it("takes the 40 hex digits of earlier versions' keys as keys too, and nothing else", () => {
+    const legacy = '0123456789abcdef0123456789abcdef01234567';
+    expect(EVENT_KEY_FORMAT.test(legacy)).toBe(true);
+    expect(isLegacyEventKey(legacy)).toBe(true);
+    for (const bad of [
+      legacy.slice(1),
+      legacy.toUpperCase(),
+      'AbC-_0123456789abcd', // 19
+      'AbC-_0123456789abcd+', // '+' is not base64url
+      'AbC-_0123456789abcd/',
+      '',
+    ]) {
+      expect(EVENT_KEY_FORMAT.test(bad)).toBe(false);
+    }
+  });
+});
