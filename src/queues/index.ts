@@ -16,6 +16,7 @@ export {
 export {
   createBullmqIngestQueue,
   MAX_EVENTS_PER_JOB,
+  newIngestJobId,
   type BullmqIngestQueueOptions,
   type EnqueueOutcome,
   type IngestQueue,
