@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError, invalidInput } from '../errors';
 import { generateSigningSecret } from './signing-secret';
@@ -57,10 +57,17 @@ function withoutEmpty<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }
 
+/**
+ * A new subscription's id: 96 random bits in 16 characters of base64url. Each delivery writes its
+ * subscription's id into several Redis keys and values (in-flight slots, index, record), so a
+ * UUID's 36 characters were about 6 % of the AOF bytes per event. Earlier subscriptions keep theirs.
+ */
+const newSubscriptionId = () => randomBytes(12).toString('base64url');
+
 /** Subscription use cases: validation, ids, secrets, timestamps; persistence is the store's. */
 export function createSubscriptionService(deps: SubscriptionServiceDeps): SubscriptionService {
   const now = () => (deps.now ?? (() => new Date()))();
-  const newId = deps.newId ?? randomUUID;
+  const newId = deps.newId ?? newSubscriptionId;
 
   const assertSink = async (url: string) => {
     const refused = await deps.checkSink?.(url);

@@ -38,6 +38,7 @@ describe('POST /subscriptions', () => {
   it('creates a subscription with defaults, a location and its secret shown once', async () => {
     const res = await create({ sink, types: ['ao.order.statuschanged'], description: 'AO orders' });
     expect(res.status).toBe(201);
+    expect(res.body.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(res.headers.location).toBe(`/subscriptions/${res.body.id}`);
     expect(res.body).toMatchObject({
       sink,
