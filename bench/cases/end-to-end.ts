@@ -55,6 +55,8 @@ export interface LatencyFigures {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
+  /** Each run's p99 and the AOF rewrites Redis started during it, in run order. */
+  readonly runs: readonly { readonly p99: number; readonly aofRewrites: number }[];
   readonly count: number;
   /** How long after the last request was answered the last delivery arrived (median of runs). */
   readonly drainMs: number;
@@ -278,6 +280,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         p50: median(all.map((l) => percentile(l, 50))),
         p95: median(all.map((l) => percentile(l, 95))),
         p99: median(all.map((l) => percentile(l, 99))),
+        runs: latencyRuns.map((r) => ({ p99: percentile(r.latencies, 99), aofRewrites: r.rewrites })),
         count: all.reduce((n, l) => n + l.length, 0),
         drainMs: median(latencyRuns.map((r) => r.drainMs)),
         ackP50: median(latencyRuns.map((r) => percentile(r.ackMs, 50))),
