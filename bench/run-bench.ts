@@ -66,7 +66,7 @@ function latencyRates(spec: string | undefined): number[] {
 
 type Row = [string, string, string, string];
 
-/** One latency run's p99, marked when Redis rewrote its AOF during it. */
+/** One latency run's p99, marked when Redis started an AOF rewrite during it. */
 const runP99 = (run: LatencyFigures['runs'][number]) =>
   `${fmt(run.p99)} ms${run.aofRewrites > 0 ? ` (${run.aofRewrites} AOF rewrite${run.aofRewrites === 1 ? '' : 's'})` : ''}`;
 
