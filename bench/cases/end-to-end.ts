@@ -55,8 +55,11 @@ export interface LatencyFigures {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
-  /** Each run's p99 and the AOF rewrites Redis started during it, in run order. */
-  readonly runs: readonly { readonly p99: number; readonly aofRewrites: number }[];
+  /**
+   * Each run's p99, and whether an AOF rewrite was under way at some point of it (one started
+   * before the run may still be running), in run order.
+   */
+  readonly runs: readonly { readonly p99: number; readonly duringRewrite: boolean }[];
   readonly count: number;
   /** How long after the last request was answered the last delivery arrived (median of runs). */
   readonly drainMs: number;
@@ -103,6 +106,25 @@ function medians(runs: readonly PerProcess[]): PerProcess {
     api: median(runs.map((r) => r.api)),
     worker: median(runs.map((r) => r.worker)),
     redis: median(runs.map((r) => r.redis)),
+  };
+}
+
+/** Polls Redis until stopped; `stop` answers whether an AOF rewrite was under way at any poll. */
+function watchRewrites(redis: BenchRedis): { stop(): Promise<boolean> } {
+  let seen = false;
+  let stopped = false;
+  const polling = (async () => {
+    while (!stopped) {
+      if ((await redis.aof()).rewriting) seen = true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await polling;
+      return seen;
+    },
   };
 }
 
@@ -243,6 +265,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
       const latencyRuns = await repeat(options.runs, async (run) => {
         await reset(true);
         const { rewrites } = await redis.aof();
+        const watch = watchRewrites(redis);
         const pids = [api.child.pid, worker.child.pid, redis.pid];
         const cpuBefore = pids.map(cpuMicros);
         const callsBefore = pids.map(syscalls);
@@ -271,6 +294,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
           drainMs: final.lastAt - sent,
           ackMs: load.ackMs,
           rewrites: (await redis.aof()).rewrites - rewrites,
+          duringRewrite: await watch.stop(),
           machineBusy,
         };
       });
@@ -280,7 +304,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
         p50: median(all.map((l) => percentile(l, 50))),
         p95: median(all.map((l) => percentile(l, 95))),
         p99: median(all.map((l) => percentile(l, 99))),
-        runs: latencyRuns.map((r) => ({ p99: percentile(r.latencies, 99), aofRewrites: r.rewrites })),
+        runs: latencyRuns.map((r) => ({ p99: percentile(r.latencies, 99), duringRewrite: r.duringRewrite })),
         count: all.reduce((n, l) => n + l.length, 0),
         drainMs: median(latencyRuns.map((r) => r.drainMs)),
         ackP50: median(latencyRuns.map((r) => percentile(r.ackMs, 50))),
