@@ -14,6 +14,14 @@ export const EVENT_KEY_FORMAT = /^(?:[A-Za-z0-9_-]{20}|[0-9a-f]{40})$/;
 export const isLegacyEventKey = (key: string): boolean => key.length === 40;
 
 /**
+ * The first 120 bits of the SHA-256 of `input`, in 20 characters of base64url: the form of event
+ * keys and of the delivery ids made from them.
+ */
+export function shortHash(input: string): string {
+  return createHash('sha256').update(input).digest().toString('base64url', 0, KEY_BYTES);
+}
+
+/**
  * An event's key: a hash of its tenant and identity (`source` + `id`), so that deduplication is
  * per tenant and no sender can suppress another tenant's event by posting its id first.
  * Length-prefixed so that no two different (tenant, source, id) triples hash the same input.
@@ -22,8 +30,5 @@ export const isLegacyEventKey = (key: string): boolean => key.length === 40;
  * is paid for in memory and in the AOF many times an event.
  */
 export function eventKey(identity: EventIdentity, tenant: string): string {
-  return createHash('sha256')
-    .update(`${tenant.length}:${tenant}${identity.source.length}:${identity.source}${identity.id}`)
-    .digest()
-    .toString('base64url', 0, KEY_BYTES);
+  return shortHash(`${tenant.length}:${tenant}${identity.source.length}:${identity.source}${identity.id}`);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { EVENT_KEY_FORMAT, isLegacyEventKey } from '../events';
+import { EVENT_KEY_FORMAT, isLegacyEventKey, shortHash } from '../events';
 
 /** Payload of a `deliver` job, version 1: ids only; the event is read from its record. */
 export const deliveryJobSchema = z.object({
@@ -21,8 +21,9 @@ export type DeliveryJob = z.input<typeof deliveryJobSchema>;
  * records, jobs and webhook ids stay the same across an upgrade.
  */
 export function deliveryId(eventKey: string, subscriptionId: string): string {
-  const hash = createHash('sha256').update(`${eventKey}|${subscriptionId}`).digest();
-  return isLegacyEventKey(eventKey) ? hash.toString('hex', 0, 20) : hash.toString('base64url', 0, 15);
+  const input = `${eventKey}|${subscriptionId}`;
+  if (isLegacyEventKey(eventKey)) return createHash('sha256').update(input).digest('hex').slice(0, 40);
+  return shortHash(input);
 }
 
 /** The BullMQ job id of one round of a delivery. */
