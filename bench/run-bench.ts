@@ -14,6 +14,7 @@ import {
 } from './cases/end-to-end';
 import { benchIngest, type IngestFigures } from './cases/ingest';
 import { benchRawBullmq } from './cases/raw-bullmq';
+import { benchRoundTrip, type RoundTrip, type RoundTripFigures } from './cases/round-trip';
 import { benchRouting, type RoutingFigures } from './cases/routing';
 import { benchRedisConfig, startBenchRedis } from './support/processes';
 import { fmt } from './support/stats';
@@ -34,6 +35,7 @@ const SETTINGS = quick
       latencySeconds: 5,
       matchEvents: 50_000,
       routeEvents: 2_000,
+      roundTrips: 5_000,
     }
   : {
       runs: 3,
@@ -42,6 +44,7 @@ const SETTINGS = quick
       latencySeconds: 20,
       matchEvents: 300_000,
       routeEvents: 10_000,
+      roundTrips: 20_000,
     };
 const runsFlag = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length));
 if (Number.isInteger(runsFlag) && runsFlag > 0) SETTINGS.runs = runsFlag;
@@ -66,12 +69,27 @@ function latencyRates(spec: string | undefined): number[] {
 
 type Row = [string, string, string, string];
 
+const roundTripText = (trip: RoundTrip) =>
+  `${fmt(trip.wall)} us (CPU ${fmt(trip.senderCpu)} us sending, ${fmt(trip.answerCpu)} us answering)`;
+
 /** One latency run's p99, marked when an AOF rewrite was under way during it. */
 const runP99 = (run: LatencyFigures['runs'][number]) =>
   `${fmt(run.p99)} ms${run.duringRewrite ? ' (AOF rewrite)' : ''}`;
 
-function rows(ingest?: IngestFigures, e2e?: EndToEndFigures, routing?: RoutingFigures): Row[] {
-  const table: Row[] = [];
+function rows(
+  roundTrip: RoundTripFigures,
+  ingest?: IngestFigures,
+  e2e?: EndToEndFigures,
+  routing?: RoutingFigures,
+): Row[] {
+  const table: Row[] = [
+    [
+      'machine: a round trip to another process, one at a time (100 bytes to a Node echo server; a PING to Redis)',
+      `Node ${roundTripText(roundTrip.node)}; Redis ${roundTripText(roundTrip.redis)}`,
+      '',
+      '',
+    ],
+  ];
   if (ingest) {
     table.push(
       [
@@ -168,10 +186,15 @@ async function main() {
   const redis = await startBenchRedis();
   const version = await redis.client.info('server');
   const redisVersion = /redis_version:(\S+)/.exec(version)?.[1] ?? '?';
+  let roundTrip: RoundTripFigures | undefined;
   let ingest: IngestFigures | undefined;
   let e2e: EndToEndFigures | undefined;
   let routing: RoutingFigures | undefined;
   try {
+    // First, whatever parts run: what crossing processes costs this machine now, a price every
+    // stage of the pipeline pays, to set this run's figures against another night's.
+    console.error('bench: round trip between two processes ...');
+    roundTrip = await benchRoundTrip(redis, { runs: SETTINGS.runs, trips: SETTINGS.roundTrips });
     if (wants('ingest')) {
       console.error('bench: ingest ...');
       ingest = await benchIngest(redis, {
@@ -211,7 +234,7 @@ async function main() {
       `median of ${SETTINGS.runs} run(s); ingest with autocannon, ${CONNECTIONS} connections, ${SETTINGS.ingestSeconds} s a run; ` +
       `end to end ${fmt(SETTINGS.e2eEvents)} events a run; latency ${SETTINGS.latencySeconds} s a run\n`,
   );
-  print(rows(ingest, e2e, routing));
+  print(rows(roundTrip, ingest, e2e, routing));
   const problems: string[] = [];
   if (ingest && ingest.queued < ingest.acknowledged)
     problems.push(`ingest: ${ingest.acknowledged} events answered 202 but only ${ingest.queued} queued`);
