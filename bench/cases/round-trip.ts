@@ -93,7 +93,11 @@ export async function benchRoundTrip(
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
   try {
     await new Promise<void>((resolve, reject) => {
-      echo.once('message', () => resolve());
+      const timer = setTimeout(() => reject(new Error('echo server did not start within 10 s')), 10_000);
+      echo.once('message', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       echo.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
     });
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
