@@ -1,9 +1,6 @@
-import { fork } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/runtime';
-import { cpuMicros, stop, type BenchRedis } from '../support/processes';
+import { cpuMicros, startScript, stop, type BenchRedis } from '../support/processes';
 import { median, repeat } from '../support/stats';
 
 /** What one round trip between two processes costs this machine, in microseconds. */
@@ -30,7 +27,7 @@ function pingPong(socket: Socket, trips: number): Promise<void> {
     let received = 0;
     const next = () => {
       if (sent === trips) {
-        socket.off('data', onData);
+        socket.off('data', onData).off('error', reject);
         resolve();
         return;
       }
@@ -42,7 +39,7 @@ function pingPong(socket: Socket, trips: number): Promise<void> {
       if (received === sent * MESSAGE.length) next();
     };
     socket.on('data', onData);
-    socket.once('error', reject);
+    socket.on('error', reject);
     next();
   });
 }
@@ -86,20 +83,9 @@ export async function benchRoundTrip(
   redis: BenchRedis,
   options: { runs: number; trips: number },
 ): Promise<RoundTripFigures> {
-  const port = await freePort();
-  const echo = fork(path.join(__dirname, '..', 'echo-server.js'), [], {
-    env: { ...process.env, PORT: String(port) },
-  });
+  const { port, child: echo } = await startScript('echo-server.js');
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('echo server did not start within 10 s')), 10_000);
-      echo.once('message', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      echo.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
-    });
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     let node: RoundTrip;

@@ -97,11 +97,29 @@ export async function startBenchRedis() {
 }
 export type BenchRedis = Awaited<ReturnType<typeof startBenchRedis>>;
 
-/** A plain JS server of bench/ in a child process, listening on a free port. */
+/**
+ * A plain JS server of bench/ in a child process, listening on a free port: answers once the
+ * script has told it is listening (each sends `listening` to its parent), within 10 s.
+ */
 export async function startScript(script: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
   const child = fork(path.join(__dirname, '..', script), [], { env: { ...process.env, PORT: String(port) } });
-  await waitForHttp(port, script.includes('sink') ? '/stats' : '/healthz');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
+      child.once('message', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${script} exited (${code})`));
+      });
+    });
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
   return { port, child };
 }
 
