@@ -119,6 +119,8 @@ function watchRewrites(redis: BenchRedis): { stop(): Promise<boolean> } {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
+  // A failed poll is answered by `stop`, not left as an unhandled rejection meanwhile.
+  polling.catch(() => {});
   return {
     async stop() {
       stopped = true;
