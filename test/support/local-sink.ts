@@ -5,7 +5,10 @@ export interface ReceivedRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
+  /** The body decoded as UTF-8 (lossy for other bytes: see `raw`). */
   readonly body: string;
+  /** The body's exact bytes. */
+  readonly raw: Buffer;
   readonly at: number;
 }
 
@@ -31,11 +34,13 @@ export class LocalSink {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const raw = Buffer.concat(chunks);
         const request = {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
+          body: raw.toString('utf8'),
+          raw,
           at: Date.now(),
         };
         const index = this.received.push(request) - 1;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import request from 'supertest';
-import { loadConfig, type RelayConfig } from '../../src/config';
+import { loadConfig, type Config, type RelayConfig } from '../../src/config';
 import { runService, type RunningService } from '../../src/runtime';
 import { eventually } from './eventually';
 import { TestRedis, uniquePrefix } from './test-redis';
@@ -11,9 +11,15 @@ export const HARNESS_ADMIN_KEY = 'harness-admin-key-000000001';
 export class ServiceHarness {
   private constructor(
     readonly redis: TestRedis,
-    readonly service: RunningService,
+    private running: RunningService,
     readonly prefix: string,
+    private readonly config: Config,
+    private readonly relay: RelayConfig | undefined,
   ) {}
+
+  get service(): RunningService {
+    return this.running;
+  }
 
   static async start(
     env: Record<string, string> = {},
@@ -35,12 +41,23 @@ export class ServiceHarness {
       ...env,
     });
     const service = await runService(config, pino({ level: 'silent' }), relay);
-    const harness = new ServiceHarness(redis, service, prefix);
+    const harness = new ServiceHarness(redis, service, prefix, config, relay);
+    await harness.ready();
+    return harness;
+  }
+
+  /** Stops the service and starts a new one on the same Redis: nothing in memory survives. */
+  async restart(): Promise<void> {
+    await this.running.close();
+    this.running = await runService(this.config, pino({ level: 'silent' }), this.relay);
+    await this.ready();
+  }
+
+  private async ready(): Promise<void> {
     await eventually(
-      () => request(harness.base).get('/readyz'),
+      () => request(this.base).get('/readyz'),
       (res) => res.status === 200,
     );
-    return harness;
   }
 
   get base(): string {
