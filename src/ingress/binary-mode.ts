@@ -1,7 +1,7 @@
 import { invalidCloudEvent, type Problem } from '../errors';
 import type { CloudEvent } from '../events';
 import { headerValue, type BindingMessage } from './binding-message';
-import { decodeUtf8, parseJsonBytes, percentDecodeHeader } from './decode';
+import { decodeUtf8, parseJsonBytes, percentDecodeHeader, unquoteHeader } from './decode';
 import { isJsonMediaType, isTextMediaType, parseMediaType } from './media-type';
 import { validateEvent } from './validate-event';
 
@@ -13,10 +13,10 @@ export function hasBinaryHeaders(message: BindingMessage): boolean {
 }
 
 /**
- * Reads a binary-mode message: attributes from `ce-` headers (percent-decoded once),
- * `datacontenttype` from `Content-Type`, the body as data (JSON parsed for JSON media types,
- * text for text media types, otherwise kept as `data_base64`).
- * @see ../shared/specs/cloudevents/http-protocol-binding-v1.0.2.md section 3.1
+ * Reads a binary-mode message: attributes from `ce-` headers (quoted strings unescaped, then
+ * percent-decoded once), `datacontenttype` from `Content-Type`, the body as data (JSON parsed for
+ * JSON media types, text for UTF-8 text media types, otherwise kept as `data_base64`).
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md#31-binary-content-mode
  */
 export function parseBinaryMode(message: BindingMessage): CloudEvent {
   const problems: Problem[] = [];
@@ -29,11 +29,12 @@ export function parseBinaryMode(message: BindingMessage): CloudEvent {
       problems.push({ attribute, detail: `not allowed as a header in binary mode (${name})` });
       continue;
     }
-    const decoded = percentDecodeHeader(raw);
+    const unquoted = unquoteHeader(raw);
+    const decoded = unquoted === undefined ? undefined : percentDecodeHeader(unquoted);
     if (decoded === undefined) {
       problems.push({
         attribute,
-        detail: `header ${name} has a malformed percent-encoding or invalid UTF-8`,
+        detail: `header ${name} has an unterminated quoted string, a malformed percent-encoding or invalid UTF-8`,
       });
       continue;
     }

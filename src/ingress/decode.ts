@@ -1,4 +1,5 @@
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: text is relayed as received, byte for byte.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes UTF-8 strictly; returns `undefined` for invalid byte sequences instead of replacing them. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -13,8 +14,10 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 export function parseJsonBytes(
   bytes: Uint8Array,
 ): { ok: true; value: unknown } | { ok: false; reason: string } {
-  const text = decodeUtf8(bytes);
-  if (text === undefined) return { ok: false, reason: 'is not valid UTF-8' };
+  const decoded = decodeUtf8(bytes);
+  if (decoded === undefined) return { ok: false, reason: 'is not valid UTF-8' };
+  // JSON texts may start with a byte order mark, which is not part of the value (RFC 8259 8.1).
+  const text = decoded.startsWith('\uFEFF') ? decoded.slice(1) : decoded;
   if (text.trim().length === 0) return { ok: false, reason: 'is empty' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -45,4 +48,24 @@ export function percentDecodeHeader(value: string): string | undefined {
     }
   }
   return decodeUtf8(Uint8Array.from(bytes));
+}
+
+/**
+ * Unescapes the double-quoted strings of an HTTP header value (RFC 9110 5.6.4): the quotes go,
+ * and a backslash keeps the character after it. The CloudEvents HTTP binding asks for this before
+ * percent-decoding (section 3.1.3.2). Returns `undefined` for an unterminated quoted string.
+ */
+export function unquoteHeader(value: string): string | undefined {
+  if (!value.includes('"')) return value;
+  let result = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!;
+    if (char === '"') quoted = !quoted;
+    else if (quoted && char === '\\') {
+      if (i + 1 === value.length) return undefined;
+      result += value[++i];
+    } else result += char;
+  }
+  return quoted ? undefined : result;
 }

@@ -1,4 +1,4 @@
-import { parseJsonBytes, percentDecodeHeader } from '../../../src/ingress/decode';
+import { decodeUtf8, parseJsonBytes, percentDecodeHeader, unquoteHeader } from '../../../src/ingress/decode';
 
 describe('percentDecodeHeader', () => {
   it('decodes percent-encoded UTF-8 once', () => {
@@ -29,5 +29,30 @@ describe('parseJsonBytes', () => {
     });
     expect(parseJsonBytes(Buffer.from('  '))).toEqual({ ok: false, reason: 'is empty' });
     expect(parseJsonBytes(Buffer.from('{'))).toMatchObject({ ok: false });
+  });
+});
+
+describe('unquoteHeader', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['"quoted value"', 'quoted value'],
+    ['"say \\"hi\\""', 'say "hi"'],
+    ['"a\\\\b"', 'a\\b'],
+    ['pre"fix"ed', 'prefixed'],
+    ['""', ''],
+  ])('unescapes %s', (raw, expected) => {
+    expect(unquoteHeader(raw)).toBe(expected);
+  });
+
+  it.each(['"unterminated', '"ends in a backslash\\', 'odd"'])('refuses %s', (raw) => {
+    expect(unquoteHeader(raw)).toBeUndefined();
+  });
+});
+
+describe('byte order marks', () => {
+  it('are kept in text and dropped before JSON', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(decodeUtf8(Buffer.concat([bom, Buffer.from('text')]))).toBe('\uFEFFtext');
+    expect(parseJsonBytes(Buffer.concat([bom, Buffer.from('[1]')]))).toEqual({ ok: true, value: [1] });
   });
 });
