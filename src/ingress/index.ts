@@ -14,5 +14,6 @@ export {
   type EventAcceptorDeps,
 } from './event-acceptor';
 export { parseJsonBytes } from './decode';
+export { declaresJson } from './media-type';
 export { validateEvent } from './validate-event';
 export { isUriReference, isAbsoluteUri } from './uri';

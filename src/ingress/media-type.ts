@@ -50,3 +50,13 @@ export function isTextMediaType(media: MediaType): boolean {
     media.parameters.has('charset')
   );
 }
+
+/**
+ * True when `datacontenttype` declares JSON data: a JSON media type, or none at all (JSON format
+ * 3.1: processing proceeds as if it were `application/json`).
+ */
+export function declaresJson(datacontenttype: string | undefined): boolean {
+  if (datacontenttype === undefined) return true;
+  const media = parseMediaType(datacontenttype);
+  return media !== undefined && isJsonMediaType(media);
+}

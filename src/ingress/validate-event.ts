@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Problem } from '../errors';
 import type { CloudEvent } from '../events';
-import { parseMediaType } from './media-type';
+import { declaresJson, parseMediaType } from './media-type';
 import { isRfc3339Timestamp } from './rfc3339';
 import { isAbsoluteUri, isUriReference } from './uri';
 
@@ -10,18 +10,29 @@ const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+// Characters a CloudEvents String may not hold: controls, noncharacters, unpaired surrogates.
+const DISALLOWED = /[\p{Cc}\p{NChar}\p{Cs}]/u;
+const ALLOWABLE_MESSAGE = 'must not contain control characters, Unicode noncharacters or unpaired surrogates';
+const allowable = (v: string) => !DISALLOWED.test(v);
+
 const requiredString = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-  .min(1, 'must not be empty');
-const optionalString = z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional();
+  .min(1, 'must not be empty')
+  .refine(allowable, ALLOWABLE_MESSAGE);
+const optionalString = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .refine(allowable, ALLOWABLE_MESSAGE)
+  .optional();
 
-const extensionValue = z.union([z.string(), z.boolean(), z.int().min(INT32_MIN).max(INT32_MAX)], {
-  error: 'an extension value must be a string, a boolean or a 32-bit integer',
-});
+const extensionValue = z.union(
+  [z.string().refine(allowable, ALLOWABLE_MESSAGE), z.boolean(), z.int().min(INT32_MIN).max(INT32_MAX)],
+  { error: 'an extension value must be a string, a boolean or a 32-bit integer' },
+);
 
 /**
  * CloudEvents 1.0.2 context attributes, strictly: nothing defaulted, nothing invented.
- * @see ../shared/specs/cloudevents/spec-v1.0.2.md section 3
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#context-attributes
  */
 const eventSchema = z
   .object({
@@ -63,7 +74,28 @@ function structuralIssues(event: Record<string, unknown>): { path: string; messa
   if (event.data !== undefined && event.data_base64 !== undefined) {
     issues.push({ path: 'data_base64', message: 'data and data_base64 are exclusive' });
   }
+  const textIssue = textDataIssue(event.data, event.datacontenttype);
+  if (textIssue) issues.push({ path: 'data', message: textIssue });
   return issues;
+}
+
+/**
+ * Data under a content type that is not JSON is text (JSON format 3.1.2), relayed in binary mode
+ * as UTF-8 bytes: it must be a string that UTF-8 can carry, declared as UTF-8 if at all.
+ */
+function textDataIssue(data: unknown, datacontenttype: unknown): string | undefined {
+  if (data === undefined || typeof datacontenttype !== 'string') return undefined;
+  const media = parseMediaType(datacontenttype);
+  if (!media || declaresJson(datacontenttype)) return undefined;
+  if (typeof data !== 'string') {
+    return `must be a string under datacontenttype ${media.essence} (send bytes as data_base64)`;
+  }
+  if (/\p{Cs}/u.test(data)) return 'must be well-formed Unicode text (it has an unpaired surrogate)';
+  const charset = media.parameters.get('charset');
+  if (charset !== undefined && !/^(utf-?8|us-ascii)$/i.test(charset)) {
+    return `is relayed as UTF-8 text, not ${charset}: send it as data_base64`;
+  }
+  return undefined;
 }
 
 export type ValidationResult =

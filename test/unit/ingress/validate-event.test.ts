@@ -68,4 +68,42 @@ describe('validateEvent', () => {
   it('requires source to be a URI-reference', () => {
     expect(problemsOf(makeEvent({ source: 'has spaces' }))[0]?.attribute).toBe('source');
   });
+
+  it.each([
+    ['a control character', { subject: 'line\nbreak' }, 'subject'],
+    ['a C1 control character', { type: 'a\u0085b' }, 'type'],
+    ['a noncharacter', { id: 'x\uFFFE' }, 'id'],
+    ['an unpaired surrogate', { subject: 's\uD800' }, 'subject'],
+    ['an unpaired surrogate in an extension', { ext: '\uDC00' }, 'ext'],
+  ])('refuses a string attribute with %s', (_label, attributes, attribute) => {
+    expect(problemsOf(makeEvent(attributes))).toEqual([
+      {
+        attribute,
+        detail: 'must not contain control characters, Unicode noncharacters or unpaired surrogates',
+      },
+    ]);
+  });
+
+  it('accepts any other Unicode text in strings, astral characters included', () => {
+    expect(validateEvent(makeEvent({ subject: 'Café 🚗 \u00A0 \uFEFF 你好' })).ok).toBe(true);
+  });
+
+  it.each([
+    [{ datacontenttype: 'text/plain', data: { a: 1 } }, /must be a string under datacontenttype text\/plain/],
+    [{ datacontenttype: 'application/xml', data: 5 }, /must be a string/],
+    [{ datacontenttype: 'text/plain', data: 'a\uD800' }, /well-formed Unicode/],
+    [{ datacontenttype: 'text/plain; charset=iso-8859-1', data: 'é' }, /as data_base64/],
+  ])('refuses text data it could not relay faithfully: %j', (attributes, detail) => {
+    const [problem] = problemsOf(makeEvent(attributes));
+    expect(problem).toEqual({ attribute: 'data', detail: expect.stringMatching(detail) });
+  });
+
+  it.each([
+    { datacontenttype: 'text/plain; charset=utf-8', data: 'grüße' },
+    { datacontenttype: 'application/vnd.x+json', data: 5 },
+    { data: 'a JSON string' },
+    { datacontenttype: 'text/plain', data_base64: 'AAE=' },
+  ])('accepts data it can relay: %j', (attributes) => {
+    expect(validateEvent(makeEvent(attributes)).ok).toBe(true);
+  });
 });
