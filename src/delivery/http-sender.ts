@@ -8,7 +8,7 @@ export interface OutgoingRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  readonly body: Uint8Array | string;
   readonly timeoutMs: number;
 }
 

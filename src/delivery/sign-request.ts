@@ -21,24 +21,24 @@ export function signingKey(secret: string): KeyObject {
 /**
  * Standard Webhooks headers for one attempt: the delivery's `webhook-id` (the same for every
  * attempt), the timestamp, and one `v1,` signature per secret (several during a rotation): the
- * base64 HMAC-SHA256 of `id.timestamp.body`.
- * @see ../shared/specs/standard-webhooks/standard-webhooks.md
+ * base64 HMAC-SHA256 of `id.timestamp.` followed by the body's exact bytes.
+ * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 export function signRequest(
   webhookId: string,
-  body: string,
+  body: Uint8Array | string,
   secrets: readonly string[],
   now: Date,
   keyOf: (secret: string) => KeyObject = signingKey,
 ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  const content = `${webhookId}.${timestamp}.${body}`;
+  const prefix = `${webhookId}.${timestamp}.`;
+  const sign = (secret: string) =>
+    createHmac('sha256', keyOf(secret)).update(prefix).update(body).digest('base64');
   return {
     'webhook-id': webhookId,
     'webhook-timestamp': timestamp,
-    'webhook-signature': secrets
-      .map((secret) => `v1,${createHmac('sha256', keyOf(secret)).update(content).digest('base64')}`)
-      .join(' '),
+    'webhook-signature': secrets.map((secret) => `v1,${sign(secret)}`).join(' '),
   };
 }
 

@@ -187,7 +187,7 @@ describe('replay', () => {
     const replayed = sink.deliveries.slice(mark).filter((r) => r.body.includes('replay.bulk'));
     expect(replayed).toHaveLength(5);
     const order = replayed.map((r) => (JSON.parse(r.body) as { time: string }).time);
-    expect(order).toEqual([...times].sort().map((t) => new Date(t).toISOString()));
+    expect(order).toEqual([...times].sort());
   });
 
   it('rejects a replay of an unknown subscription or a bad query', async () => {

@@ -16,15 +16,7 @@ describe('buildRequest', () => {
   it('structured mode sends the event as JSON with the CloudEvents content type', () => {
     const message = buildRequest(event, 'structured');
     expect(message.headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
-    const body = JSON.parse(message.body) as Record<string, unknown>;
-    expect(body).toMatchObject({
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      data: event.data,
-      priority: 3,
-    });
-    expect(Date.parse(body.time as string)).toBe(Date.parse(event.time!));
+    expect(JSON.parse(message.body.toString('utf8'))).toEqual(event);
   });
 
   it('binary mode percent-encodes header values and stringifies extensions', () => {
@@ -32,8 +24,62 @@ describe('buildRequest', () => {
     expect(message.headers['ce-subject']).toBe('Caf%C3%A9%20%22%C3%BC%22%20100%25');
     expect(message.headers['ce-priority']).toBe('3');
     expect(message.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(message.body)).toEqual(event.data);
+    expect(message.headers['ce-time']).toBe(event.time);
+    expect(JSON.parse(message.body.toString('utf8'))).toEqual(event.data);
     for (const value of Object.values(message.headers)) expect(value).toMatch(/^[\x21-\x7e ;=/+.-]*$/);
+  });
+
+  const base = { specversion: '1.0', id: 'e', source: '/s', type: 't' } as const;
+  const bytes = Buffer.from([0, 0x80, 0xff, 0xfe]);
+  it.each([
+    [
+      'bytes with their type',
+      { datacontenttype: 'image/png', data_base64: bytes.toString('base64') },
+      'image/png',
+      bytes,
+    ],
+    ['bytes without a type', { data_base64: bytes.toString('base64') }, undefined, bytes],
+    ['a JSON string', { datacontenttype: 'application/json', data: 'hi' }, 'application/json', '"hi"'],
+    ['a JSON number', { datacontenttype: 'application/json', data: 42 }, 'application/json', '42'],
+    ['JSON false', { data: false }, 'application/json', 'false'],
+    ['JSON null', { data: null }, 'application/json', 'null'],
+    [
+      'a +json object',
+      { datacontenttype: 'application/vnd.a+json', data: { a: [1] } },
+      'application/vnd.a+json',
+      '{"a":[1]}',
+    ],
+    [
+      'text',
+      { datacontenttype: 'text/plain; charset=utf-8', data: 'grüße\uFEFF' },
+      'text/plain; charset=utf-8',
+      'grüße\uFEFF',
+    ],
+    ['no data with a type', { datacontenttype: 'text/plain' }, 'text/plain', ''],
+    ['no data at all', {}, undefined, ''],
+  ])('binary mode sends %s as received', (_label, fields, contentType, body) => {
+    const message = buildRequest({ ...base, ...fields }, 'binary');
+    expect(message.headers['content-type']).toBe(contentType);
+    expect(message.body.equals(Buffer.isBuffer(body) ? body : Buffer.from(body))).toBe(true);
+  });
+
+  it('binary mode writes each attribute as received, extensions in their canonical strings', () => {
+    const time = '2026-03-29T02:30:00.123456789+02:00';
+    const message = buildRequest({ ...base, time, flag: true, count: -2147483648 }, 'binary');
+    expect(message.headers).toEqual({
+      'ce-specversion': '1.0',
+      'ce-id': 'e',
+      'ce-source': '/s',
+      'ce-type': 't',
+      'ce-time': time,
+      'ce-flag': 'true',
+      'ce-count': '-2147483648',
+    });
+  });
+
+  it('refuses to send non-string data under a content type that is not JSON', () => {
+    const event = { ...base, datacontenttype: 'text/plain', data: { a: 1 } } as CloudEvent;
+    expect(() => buildRequest(event, 'binary')).toThrow('data under text/plain must be a string, not object');
   });
 
   it('percentEncodeHeader leaves printable ASCII alone', () => {
@@ -51,7 +97,7 @@ describe('createRequestBuilder', () => {
     expect(binary).not.toBe(structured);
     expect(binary).toEqual(buildRequest(event, 'binary'));
     const other = { ...event, id: 'another-id' };
-    expect(JSON.parse(build(other, 'structured').body)).toMatchObject({ id: 'another-id' });
+    expect(JSON.parse(build(other, 'structured').body.toString('utf8'))).toMatchObject({ id: 'another-id' });
   });
 });
 
