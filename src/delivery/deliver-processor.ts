@@ -1,7 +1,7 @@
 import type { EventRecord, EventRecordStore } from '../events';
 import { deliveryId, type DeliverDecision, type DeliveryJob } from '../queues';
 import type { Subscription } from '../subscriptions';
-import { createRequestBuilder } from './build-request';
+import { createRequestBuilder, type buildRequest, type OutgoingMessage } from './build-request';
 import { classifyResponse, type AttemptOutcome } from './classify-response';
 import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
@@ -31,6 +31,8 @@ export interface DeliverProcessorDeps {
   readonly pausedDelayMs: number;
   /** What is known of each subscription's recent attempts; shared with inline first attempts. */
   readonly pace?: SubscriptionPace;
+  /** Serializes an event for a content mode (a cached `buildRequest` by default). */
+  readonly buildRequest?: typeof buildRequest;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -67,25 +69,31 @@ export function createDeliverProcessor(
     delayMs: Math.round(ms * (0.75 + random() * 0.5)),
   });
   const pace = deps.pace ?? createSubscriptionPace();
-  const buildRequest = createRequestBuilder();
+  const buildRequest = deps.buildRequest ?? createRequestBuilder();
   const signRequest = createRequestSigner();
   // A job that finds its subscription at its cap waits about as long as an attempt takes.
   const busyDelay = (subscriptionId: string) =>
     Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, pace.typicalMs(subscriptionId) ?? 0));
 
-  const finishWithoutSending = async (record: DeliveryRecord, reason: string) => {
+  /**
+   * Ends a delivery as failed without a request to the sink. `attempted` counts it as an attempt
+   * (ce-relay tried and could not even build the request), with its error class.
+   */
+  const finishWithoutSending = async (record: DeliveryRecord, reason: string, attempted?: 'request') => {
     const at = now().toISOString();
     const attempt: DeliveryAttempt = {
       round: record.round,
       at,
       durationMs: 0,
+      ...(attempted ? { errorClass: attempted } : {}),
       error: reason,
       outcome: 'failed',
     };
+    const counted = attempted ? 1 : 0;
     await deps.deliveries.recordAttempt(record.id, attempt, {
       status: 'failed',
-      attemptCount: record.attemptCount,
-      roundAttempts: record.roundAttempts,
+      attemptCount: record.attemptCount + counted,
+      roundAttempts: record.roundAttempts + counted,
       updatedAt: at,
       lastError: reason,
     });
@@ -129,19 +137,22 @@ export function createDeliverProcessor(
     if (!stored) return finishWithoutSending(record, 'the event record has expired');
     const started = now();
     const event = subscription.delivery.enrich === false ? stored.event : (stored.enriched ?? stored.event);
-    const message = buildRequest(event, subscription.delivery.mode);
-    const signature = signRequest(
-      `msg_${record.id}`,
-      message.body,
-      liveSecrets(subscription, started),
-      started,
-    );
+    let message: OutgoingMessage;
+    let ownHeaders: Record<string, string>;
+    try {
+      message = buildRequest(event, subscription.delivery.mode);
+      ownHeaders = signRequest(`msg_${record.id}`, message.body, liveSecrets(subscription, started), started);
+    } catch (error) {
+      // Nothing was sent: the delivery ends failed, with the reason, and can be replayed.
+      const reason = `the request could not be built: ${(error as Error).message}`;
+      return finishWithoutSending(record, reason, 'request');
+    }
     onSend?.();
     const result = await deps.send({
       url: subscription.sink,
       method: subscription.protocolsettings?.method ?? 'POST',
       // Object.assign, not object spread: a tenth of the CPU here (Node 20), once per attempt.
-      headers: Object.assign({}, subscription.protocolsettings?.headers, message.headers, signature),
+      headers: Object.assign({}, subscription.protocolsettings?.headers, message.headers, ownHeaders),
       body: message.body,
       timeoutMs: subscription.delivery.timeoutMs,
     });

@@ -6,7 +6,10 @@ export interface DeliveryAttempt {
   readonly at: string;
   readonly durationMs: number;
   readonly statusCode?: number;
-  /** For failures without an answer: `timeout`, `connection`, `dns`, `tls`, `other`. */
+  /**
+   * For failures without an answer: `timeout`, `connection`, `dns`, `tls`, `blocked` (the address
+   * policy refused the sink), `other`; `request` when the request could not be built or signed.
+   */
   readonly errorClass?: string;
   readonly error?: string;
   /** At most 4 KiB of the answer. */

@@ -116,7 +116,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     subscription: (id) => subscriptions.index.get(id),
     pace,
     budgetMs: config.INLINE_ATTEMPT_BUDGET_MS,
-    onError,
+    onError: throttledWarn(logger, 'first attempt failed before sending; its deliver job will make it'),
   });
   const ingest = createIngestWorker({
     connection: ingestConnection,

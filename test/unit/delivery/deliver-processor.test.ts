@@ -1,5 +1,7 @@
 import {
   createDeliverProcessor,
+  type DeliverProcessorDeps,
+  type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStore,
   type InflightLimiter,
@@ -28,7 +30,9 @@ function processorWith(
   slotFree: boolean,
   extra: Partial<DeliveryRecord> = {},
   now = new Date('2026-11-30T00:00:00.000Z'),
+  buildRequest?: DeliverProcessorDeps['buildRequest'],
 ) {
+  const recorded: { attempt: DeliveryAttempt; update: Partial<DeliveryRecord> }[] = [];
   const slots: string[] = [];
   const limiter: InflightLimiter = {
     acquire: async (_sub, id) => {
@@ -54,7 +58,9 @@ function processorWith(
     },
     deliveries: {
       ensure: async () => ({ ...record(status), ...extra }),
-      recordAttempt: async () => undefined,
+      recordAttempt: async (_id: string, attempt: DeliveryAttempt, update: Partial<DeliveryRecord>) => {
+        recorded.push({ attempt, update });
+      },
     } as unknown as DeliveryStore,
     limiter,
     send: async (request) => {
@@ -68,11 +74,13 @@ function processorWith(
     busyDelayMs: { min: 10, max: 10 },
     pausedDelayMs: 10,
     now: () => now,
+    ...(buildRequest ? { buildRequest } : {}),
   });
   return {
     process: () => process({ eventKey: 'a'.repeat(40), subscriptionId: 'sub', round: 0 }),
     slots,
     sent,
+    recorded,
   };
 }
 
@@ -109,5 +117,25 @@ describe('deliver processor', () => {
     const due = processorWith('pending', true, { nextAttemptAt: '2026-11-30T00:00:00.900Z' });
     expect(await due.process()).toEqual({ kind: 'done' });
     expect(due.sent).toHaveLength(1);
+  });
+
+  it('ends a delivery whose request cannot be built as failed, with a counted attempt and its reason', async () => {
+    const broken = () => {
+      throw new TypeError('no way to serialize this');
+    };
+    const { process, sent, slots, recorded } = processorWith('pending', true, {}, undefined, broken);
+    expect(await process()).toEqual({ kind: 'done' });
+    expect(sent).toEqual([]);
+    expect(slots.map((s) => s[0])).toEqual(['+', '-']);
+    expect(recorded).toEqual([
+      {
+        attempt: expect.objectContaining({
+          outcome: 'failed',
+          errorClass: 'request',
+          error: 'the request could not be built: no way to serialize this',
+        }),
+        update: expect.objectContaining({ status: 'failed', attemptCount: 2, roundAttempts: 2 }),
+      },
+    ]);
   });
 });
