@@ -147,7 +147,9 @@ export const configSchema = z.object({
     .string()
     .min(1)
     .default('ce-relay')
-    .describe('WebHook-Request-Origin sent in the webhook handshake to sinks.'),
+    .describe(
+      'WebHook-Request-Origin sent in the webhook handshake to sinks, and on every delivery to a sink that granted it.',
+    ),
   RELAY_CONFIG: z
     .string()
     .min(1)

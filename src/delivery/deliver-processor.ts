@@ -31,6 +31,8 @@ export interface DeliverProcessorDeps {
   readonly pausedDelayMs: number;
   /** What is known of each subscription's recent attempts; shared with inline first attempts. */
   readonly pace?: SubscriptionPace;
+  /** `WebHook-Request-Origin` sent to sinks that granted it in the webhook handshake. */
+  readonly requestOrigin?: string;
   /** Serializes an event for a content mode (a cached `buildRequest` by default). */
   readonly buildRequest?: typeof buildRequest;
   readonly now?: () => Date;
@@ -146,6 +148,10 @@ export function createDeliverProcessor(
       // Nothing was sent: the delivery ends failed, with the reason, and can be replayed.
       const reason = `the request could not be built: ${(error as Error).message}`;
       return finishWithoutSending(record, reason, 'request');
+    }
+    // The sink granted our origin in the webhook handshake: say who sends (webhook spec 4.1.2).
+    if (subscription.delivery.handshake && deps.requestOrigin !== undefined) {
+      ownHeaders['webhook-request-origin'] = deps.requestOrigin;
     }
     onSend?.();
     const result = await deps.send({

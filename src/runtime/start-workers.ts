@@ -110,6 +110,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     busyDelayMs: { min: 20, max: 2_000 },
     pausedDelayMs: 30_000,
     pace,
+    requestOrigin: config.WEBHOOK_REQUEST_ORIGIN,
   });
   const inline = createInlineFirstAttempts({
     process: deliverOne,
