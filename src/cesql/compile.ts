@@ -2,6 +2,7 @@ import type { BinaryOperator, CesqlValue, Expression } from './ast';
 import { castImplicit, typeOf, ZERO, type CesqlType } from './casts';
 import type { CesqlError } from './errors';
 import { lookupFunction } from './functions';
+import { compileLike } from './like';
 import { parseCesql } from './parser';
 
 /** The input of an evaluation: the event's context attributes (JSON-format shape). */
@@ -70,19 +71,6 @@ function attributeValue(value: unknown): CesqlValue {
   return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? '');
 }
 
-function likeToRegExp(pattern: string): RegExp {
-  let body = '';
-  const chars = Array.from(pattern);
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === '\\' && (chars[i + 1] === '%' || chars[i + 1] === '_')) body += chars[++i] === '%' ? '%' : '_';
-    else if (c === '%') body += '[\\s\\S]*';
-    else if (c === '_') body += '[\\s\\S]';
-    else body += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return new RegExp(`^${body}$`, 'u');
-}
-
 function compileNode(node: Expression, missing: string[]): Node {
   switch (node.type) {
     case 'literal': {
@@ -127,13 +115,13 @@ function compileNode(node: Expression, missing: string[]): Node {
     }
     case 'like': {
       const operand = compileNode(node.operand, missing);
-      const regexp = likeToRegExp(node.pattern);
+      const like = compileLike(node.pattern);
       const negated = node.negated;
       return (ctx) => {
         const before = ctx.errors.length;
         const value = operand(ctx);
         if (ctx.errors.length > before) return false;
-        return regexp.test(cast(ctx, value, 'String') as string) !== negated;
+        return like(cast(ctx, value, 'String') as string) !== negated;
       };
     }
     case 'in': {

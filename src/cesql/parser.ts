@@ -8,6 +8,9 @@ const COMPARISON = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const INT32_MAX = 2_147_483_647;
 const IDENTIFIER = /^[a-z0-9]+$/;
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z_]*$/;
+// Bounds on what a filter may ask of every event, and on the parser's and evaluator's recursion.
+export const MAX_SOURCE_LENGTH = 4096;
+export const MAX_NESTING = 32;
 
 /**
  * Parses a CESQL v1 expression into an AST. Precedence, lowest first: AND/OR/XOR (one level,
@@ -17,6 +20,9 @@ const FUNCTION_NAME = /^[A-Za-z][A-Za-z_]*$/;
  * @throws CesqlParseError
  */
 export function parseCesql(source: string): Expression {
+  if (source.length > MAX_SOURCE_LENGTH) {
+    throw new CesqlParseError(`an expression may be at most ${MAX_SOURCE_LENGTH} characters long`, 0);
+  }
   const parser = new Parser(tokenize(source));
   const expression = parser.expression();
   parser.expectEnd();
@@ -25,10 +31,27 @@ export function parseCesql(source: string): Expression {
 
 class Parser {
   private index = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
   expression(): Expression {
+    return this.nested(() => this.logic());
+  }
+
+  /** Runs a rule that nests (parentheses, arguments, NOT and minus): at most MAX_NESTING deep. */
+  private nested<T>(rule: () => T): T {
+    if (++this.depth > MAX_NESTING) {
+      throw this.error(`the expression nests deeper than ${MAX_NESTING} levels`, this.peek());
+    }
+    try {
+      return rule();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private logic(): Expression {
     let left = this.comparison();
     for (let op = this.keyword(); op && LOGIC.has(op); op = this.keyword()) {
       this.index++;
@@ -98,6 +121,10 @@ class Parser {
   }
 
   private unary(): Expression {
+    return this.nested(() => this.signed());
+  }
+
+  private signed(): Expression {
     if (this.keyword() === 'NOT') {
       this.index++;
       return { type: 'not', operand: this.unary() };

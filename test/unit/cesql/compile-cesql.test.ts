@@ -91,4 +91,25 @@ describe('compileCesql', () => {
     expect(value("'a.c' LIKE 'a_c'").value).toBe(true);
     expect(value("'abc' LIKE 'a.c'").value).toBe(false);
   });
+
+  it("compiles LIKE patterns with characters a regular expression would escape, such as AO's 'O-%'", () => {
+    expect(value("source LIKE 'O-%'", { ...event, source: 'O-2019-0042' })).toEqual({
+      value: true,
+      errors: [],
+    });
+    expect(value("subject LIKE '[a-z]+(x)|y?'", { ...event, subject: '[a-z]+(x)|y?' }).value).toBe(true);
+  });
+
+  it('evaluates a LIKE that would make a regular expression backtrack for ever, at once', () => {
+    const filter = compileCesql("source LIKE '%a%a%a%a%a%a%a%a%a%a%b'");
+    expect(filter.matches({ ...event, source: 'a'.repeat(10_000) })).toBe(false);
+  });
+
+  it('refuses expressions too long or nested too deep to evaluate safely for every event', () => {
+    expect(() => compileCesql(`${'('.repeat(50_000)}true${')'.repeat(50_000)}`)).toThrow(CesqlParseError);
+    expect(() => compileCesql(`type = '${'x'.repeat(4_100)}'`)).toThrow(/at most 4096 characters/);
+    expect(() => compileCesql(`${'('.repeat(20)}true${')'.repeat(20)}`)).toThrow(/nests deeper than 32/);
+    expect(() => compileCesql(`${'NOT '.repeat(40)}true`)).toThrow(/nests deeper than 32/);
+    expect(compileCesql(`${'('.repeat(10)}true${')'.repeat(10)}`).matches(event)).toBe(true);
+  });
 });
