@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+
 // ignoreBOM keeps a leading U+FEFF: text is relayed as received, byte for byte.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -19,6 +21,9 @@ export function parseJsonBytes(
   // JSON texts may start with a byte order mark, which is not part of the value (RFC 8259 8.1).
   const text = decoded.startsWith('\uFEFF') ? decoded.slice(1) : decoded;
   if (text.trim().length === 0) return { ok: false, reason: 'is empty' };
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return { ok: false, reason: `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {

@@ -15,5 +15,6 @@ export {
 } from './event-acceptor';
 export { parseJsonBytes } from './decode';
 export { declaresJson } from './media-type';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 export { validateEvent } from './validate-event';
 export { isUriReference, isAbsoluteUri } from './uri';

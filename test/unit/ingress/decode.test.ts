@@ -56,3 +56,21 @@ describe('byte order marks', () => {
     expect(parseJsonBytes(Buffer.concat([bom, Buffer.from('[1]')]))).toEqual({ ok: true, value: [1] });
   });
 });
+
+describe('JSON nesting', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  it('is parsed up to the bound and refused beyond it, without recursion', () => {
+    expect(parseJsonBytes(Buffer.from(nested(64)))).toMatchObject({ ok: true });
+    expect(parseJsonBytes(Buffer.from(nested(65)))).toEqual({
+      ok: false,
+      reason: 'nests arrays and objects deeper than 64 levels',
+    });
+    expect(parseJsonBytes(Buffer.from(nested(1_000_000)))).toMatchObject({ ok: false });
+  });
+
+  it('counts no brackets inside strings', () => {
+    expect(parseJsonBytes(Buffer.from(JSON.stringify({ a: '[['.repeat(100), b: '\\"{' })))).toMatchObject({
+      ok: true,
+    });
+  });
+});
