@@ -117,7 +117,8 @@ export function validateEvent(input: unknown, path = ''): ValidationResult {
       problems: [{ attribute: path || '(event)', detail: 'an event must be a JSON object' }],
     };
   }
-  const present: Record<string, unknown> = {};
+  // No prototype: a key such as __proto__ is an attribute like any other, and refused as one.
+  const present = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of Object.entries(input)) {
     if (value !== null || name === 'data') present[name] = value;
   }
@@ -128,7 +129,7 @@ export function validateEvent(input: unknown, path = ''): ValidationResult {
       : result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))),
     ...structuralIssues(present),
   ];
-  if (issues.length === 0) return { ok: true, event: present as CloudEvent };
+  if (issues.length === 0) return { ok: true, event: { ...present } as CloudEvent };
   const problems = issues.map((issue) => ({
     attribute: [path, issue.path].filter((part) => part.length > 0).join('.') || '(event)',
     detail: issue.message,

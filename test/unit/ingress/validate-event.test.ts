@@ -106,4 +106,17 @@ describe('validateEvent', () => {
   ])('accepts data it can relay: %j', (attributes) => {
     expect(validateEvent(makeEvent(attributes)).ok).toBe(true);
   });
+
+  it('takes __proto__ as an own key, refused like any bad attribute name, never as a prototype', () => {
+    const poison = JSON.parse(
+      '{"specversion":"1.0","__proto__":{"id":"x","source":"/s","type":"t"}}',
+    ) as Record<string, unknown>;
+    const attributes = problemsOf(poison).map((p) => p.attribute);
+    expect(attributes).toEqual(expect.arrayContaining(['id', 'source', 'type', '__proto__']));
+  });
+
+  it('returns a plain object, whatever keys the input had', () => {
+    const result = validateEvent(JSON.parse('{"specversion":"1.0","id":"a","source":"/s","type":"t"}'));
+    expect(result.ok && Object.getPrototypeOf(result.event)).toBe(Object.prototype);
+  });
 });
