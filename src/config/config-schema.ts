@@ -97,7 +97,7 @@ export const configSchema = z.object({
     .default('*')
     .describe('WebHook-Allowed-Rate answered by the handshake.'),
   ENQUEUE_TIMEOUT_MS: positiveInt(2000).describe(
-    'How long ingress waits for Redis to confirm an enqueue before answering 503.',
+    'How long the API waits for Redis to confirm an enqueue, or to answer any other command of a request (authentication, rate limit, management), before answering 503.',
   ),
   RETRY_AFTER_SECONDS: positiveInt(5).describe('Retry-After sent with 503 when Redis is unreachable.'),
   EMBEDDED_REDIS_DIR: z

@@ -60,7 +60,7 @@ export function unauthorized(detail: string, challenge: string): AppError {
 export function redisUnavailable(retryAfterSeconds: number, cause?: unknown): AppError {
   return new AppError(
     'redis_unavailable',
-    'The event store is unreachable; nothing was accepted. Retry later.',
+    'The event store did not confirm in time (unreachable or too slow): what was sent may or may not have been taken. Retry with the same events; repeats are recognised.',
     { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) }, cause },
   );
 }

@@ -1,6 +1,6 @@
 import { redisUnavailable } from '../errors';
 import type { CloudEvent } from '../events';
-import { makeIngestItem, type IngestQueue, type ReceivedVia } from '../queues';
+import { isRedisUnavailableError, makeIngestItem, type IngestQueue, type ReceivedVia } from '../queues';
 
 export interface AcceptedEvent {
   readonly id: string;
@@ -31,9 +31,10 @@ export type EventAcceptor = (
 ) => Promise<AcceptResult>;
 
 /**
- * Queues validated events and resolves only once Redis confirmed the write. Any failure or a
- * confirmation slower than `enqueueTimeoutMs` becomes a 503 `redis_unavailable`: the sender
- * retries, and deduplication absorbs a retry of an enqueue that did land after all.
+ * Queues validated events and resolves only once Redis confirmed the write. Redis unreachable,
+ * or a confirmation slower than `enqueueTimeoutMs`, becomes a 503 `redis_unavailable`: the
+ * sender retries, and deduplication absorbs a retry of an enqueue that did land after all. Any
+ * other failure is not Redis's, and is not reported as such.
  */
 export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
   const now = deps.now ?? (() => new Date());
@@ -41,11 +42,9 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
     const receivedAt = now();
     const items = events.map((event) => makeIngestItem(event, via, tenant, receivedAt));
     let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Error(`no confirmation within ${deps.enqueueTimeoutMs} ms`);
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no confirmation within ${deps.enqueueTimeoutMs} ms`)),
-        deps.enqueueTimeoutMs,
-      );
+      timer = setTimeout(() => reject(timedOut), deps.enqueueTimeoutMs);
     });
     try {
       const outcomes = await Promise.race([deps.queue.enqueue(items), timeout]);
@@ -61,7 +60,10 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
         events: accepted,
       };
     } catch (error) {
-      throw redisUnavailable(deps.retryAfterSeconds, error);
+      // A bug or bad data is not an outage: only Redis's silence or absence is a 503.
+      if (error === timedOut || isRedisUnavailableError(error))
+        throw redisUnavailable(deps.retryAfterSeconds, error);
+      throw error;
     } finally {
       clearTimeout(timer);
     }

@@ -4,12 +4,14 @@ export type ConnectionRole = 'producer' | 'worker' | 'command';
 
 /**
  * Builds an ioredis connection for one role:
- * - `producer` (API side: enqueue): fails fast while Redis is down (no offline queue), so a
- *   request gets a 503 instead of waiting;
+ * - `producer` (the API: enqueue, authentication, rate limits, management): fails fast while
+ *   Redis is down (no offline queue), and each command waits at most `commandTimeoutMs` for an
+ *   answer (a Redis that stopped answering keeps its sockets open), so a request gets a 503
+ *   instead of waiting;
  * - `worker`: BullMQ workers need `maxRetriesPerRequest: null` and wait for Redis to return;
  * - `command`: plain commands (records, readiness) with a bounded wait.
  */
-export function createRedisConnection(url: string, role: ConnectionRole): Redis {
+export function createRedisConnection(url: string, role: ConnectionRole, commandTimeoutMs = 2_000): Redis {
   const common = {
     connectTimeout: 2_000,
     lazyConnect: false,
@@ -20,7 +22,7 @@ export function createRedisConnection(url: string, role: ConnectionRole): Redis 
     ...common,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: role === 'producer' ? undefined : 2_000,
+    commandTimeout: commandTimeoutMs,
   });
 }
 
@@ -41,10 +43,16 @@ export function waitForReady(redis: Redis, timeoutMs: number): Promise<boolean> 
 }
 
 const UNAVAILABLE =
-  /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|Command timed out|enableOfflineQueue/;
+  /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|Command timed out|enableOfflineQueue|Redis connection is /;
+// Replies of a Redis that cannot take writes now: loading, a replica, out of memory, failing over.
+const CANNOT_NOW = /^(LOADING|READONLY|OOM|MISCONF|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS) /;
 
 /** True for the errors ioredis raises when Redis cannot be reached (as opposed to a bad command). */
 export function isRedisUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === 'MaxRetriesPerRequestError' || UNAVAILABLE.test(error.message);
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    UNAVAILABLE.test(error.message) ||
+    CANNOT_NOW.test(error.message)
+  );
 }

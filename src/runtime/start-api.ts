@@ -44,7 +44,7 @@ export interface StartApiDeps {
 /** Builds the ingest queue and the HTTP app, and listens on HOST:PORT. */
 export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const { config, logger } = deps;
-  const connection = createRedisConnection(deps.redisUrl, 'producer');
+  const connection = createRedisConnection(deps.redisUrl, 'producer', config.ENQUEUE_TIMEOUT_MS);
   const onRedisError = throttledWarn(logger, 'Redis connection error (ingest answers 503 until it is back)');
   connection.on('error', onRedisError);
   const queue = createBullmqIngestQueue({

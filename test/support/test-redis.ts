@@ -52,6 +52,15 @@ export class TestRedis {
     this.process = undefined;
   }
 
+  /** Stops the server without closing its sockets (SIGSTOP): it answers nothing until `thaw()`. */
+  freeze(): void {
+    if (this.process) process.kill(this.process.pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    if (this.process) process.kill(this.process.pid, 'SIGCONT');
+  }
+
   async restart(): Promise<void> {
     await this.process?.stop();
     await this.boot();

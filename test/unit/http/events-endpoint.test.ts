@@ -74,7 +74,7 @@ describe('POST /events', () => {
 
   it('answers 503 with Retry-After when the queue is unreachable', async () => {
     const queue = new InMemoryIngestQueue();
-    queue.failWith = new Error('Stream is not writeable');
+    queue.failWith = new Error("Stream isn't writeable and enableOfflineQueue options is false");
     const res = await request(buildTestApp({ queue }))
       .post('/events')
       .set('content-type', STRUCTURED)

@@ -56,4 +56,21 @@ describe('createEventAcceptor', () => {
       jest.useRealTimers();
     }
   });
+
+  it('does not report a failure that is not Redis as a Redis outage', async () => {
+    const queue = new InMemoryIngestQueue();
+    queue.failWith = new RangeError('Maximum call stack size exceeded');
+    const accept = createEventAcceptor({ queue, enqueueTimeoutMs: 1000, retryAfterSeconds: 7 });
+    await expect(accept([event], 'structured', 'default')).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it.each(['Redis connection is reconnecting', "READONLY You can't write against a read only replica."])(
+    'answers 503 when Redis says: %s',
+    async (message) => {
+      const queue = new InMemoryIngestQueue();
+      queue.failWith = new Error(message);
+      const accept = createEventAcceptor({ queue, enqueueTimeoutMs: 1000, retryAfterSeconds: 7 });
+      await expect(accept([event], 'structured', 'default')).rejects.toMatchObject({ status: 503 });
+    },
+  );
 });
