@@ -15,21 +15,37 @@ export interface AddressPolicy {
   readonly lookup: typeof dnsLookup;
 }
 
-function normalize(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
-  const parsed = ipaddr.parse(address);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (parsed as ipaddr.IPv6).toIPv4Address()
-    : parsed;
+/**
+ * The IPv4 addresses an IPv6 address carries, for the forms that reach an IPv4 host: mapped
+ * (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`), translated (`::ffff:0:a.b.c.d`), NAT64
+ * (`64:ff9b::/96`, `64:ff9b:1::/48`), 6to4 (`2002::/16`) and Teredo (`2001::/32`: its server and
+ * its client). Undefined for any other IPv6 address.
+ */
+export function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4[] | undefined {
+  const p = ip.parts;
+  const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  const zero = (from: number, to: number) => p.slice(from, to).every((part) => part === 0);
+  if (zero(0, 5) && (p[5] === 0 || p[5] === 0xffff)) return [v4(p[6]!, p[7]!)];
+  if (zero(0, 4) && p[4] === 0xffff && p[5] === 0) return [v4(p[6]!, p[7]!)];
+  if (p[0] === 0x64 && p[1] === 0xff9b) return [v4(p[6]!, p[7]!)];
+  if (p[0] === 0x2002) return [v4(p[1]!, p[2]!)];
+  if (p[0] === 0x2001 && p[1] === 0) return [v4(p[2]!, p[3]!), v4(~p[6]! & 0xffff, ~p[7]! & 0xffff)];
+  return undefined;
 }
 
 export function createAddressPolicy(allowCidrs: readonly string[]): AddressPolicy {
   const allowed = allowCidrs.map((cidr) => ipaddr.parseCIDR(cidr));
-  const isAllowed = (address: string): boolean => {
-    if (!ipaddr.isValid(address)) return false;
-    const ip = normalize(address);
-    if (ip.range() === 'unicast') return true;
-    return allowed.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits));
+  const allowlisted = (ip: ipaddr.IPv4 | ipaddr.IPv6) =>
+    allowed.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits));
+  const isAllowedIp = (ip: ipaddr.IPv4 | ipaddr.IPv6): boolean => {
+    if (allowlisted(ip)) return true;
+    // An IPv6 form of an IPv4 address is judged by the IPv4 hosts it reaches, never by its own range.
+    const inner = ip.kind() === 'ipv6' ? embeddedIPv4(ip as ipaddr.IPv6) : undefined;
+    if (inner) return inner.every(isAllowedIp);
+    return ip.range() === 'unicast';
   };
+  const isAllowed = (address: string): boolean =>
+    ipaddr.isValid(address) && isAllowedIp(ipaddr.parse(address));
 
   const resolve = (host: string): Promise<LookupAddress[]> =>
     new Promise((resolve, reject) =>

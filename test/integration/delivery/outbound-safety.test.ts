@@ -21,6 +21,11 @@ describe('outbound safety', () => {
     'http://10.0.0.7/hook',
     'http://[fd00::1]/hook',
     'http://localhost:8080/hook',
+    'http://[::169.254.169.254]/',
+    'http://[::a9fe:a9fe]/',
+    'http://[::10.0.0.1]/',
+    'http://[::127.0.0.1]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
   ])('refuses a subscription to %s without an allowlist', async (url) => {
     const res = await harness.admin('post', '/subscriptions').send({ sink: url });
     expect(res.status).toBe(400);
@@ -32,10 +37,12 @@ describe('outbound safety', () => {
       .admin('post', '/subscriptions')
       .send({ sink: 'http://8.8.8.8/hook', status: 'paused' });
     expect(created.status).toBe(201);
-    const patched = await harness
-      .admin('patch', `/subscriptions/${String(created.body.id)}`)
-      .send({ sink: 'http://192.168.0.1/' });
-    expect(patched.body.code).toBe('sink_not_allowed');
+    for (const sink of ['http://192.168.0.1/', 'http://[::a9fe:a9fe]/']) {
+      const patched = await harness
+        .admin('patch', `/subscriptions/${String(created.body.id)}`)
+        .send({ sink });
+      expect(patched.body.code).toBe('sink_not_allowed');
+    }
   });
 
   it('checks again at connect time: a name that resolves to loopback is not connected to', async () => {

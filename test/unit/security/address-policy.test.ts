@@ -16,6 +16,21 @@ describe('createAddressPolicy', () => {
     ['fe80::1', false],
     ['::ffff:127.0.0.1', false],
     ['::ffff:10.0.0.1', false],
+    ['::169.254.169.254', false],
+    ['::a9fe:a9fe', false],
+    ['::10.0.0.1', false],
+    ['::127.0.0.1', false],
+    ['::ffff:0:a9fe:a9fe', false],
+    ['64:ff9b::a9fe:a9fe', false],
+    ['64:ff9b:1::a00:1', false],
+    ['2002:a9fe:a9fe::1', false],
+    ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', true],
+    ['2001:0:a00:1:8000:63bf:3fff:fdd2', false],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', false],
+    ['::ffff:8.8.8.8', true],
+    ['64:ff9b::808:808', true],
+    ['2002:808:808::1', true],
+    ['::', false],
     ['8.8.8.8', true],
     ['2001:4860:4860::8888', true],
     ['not an ip', false],
@@ -29,6 +44,16 @@ describe('createAddressPolicy', () => {
     expect(local.isAllowed('::ffff:127.0.0.1')).toBe(true);
     expect(local.isAllowed('fd12::1')).toBe(true);
     expect(local.isAllowed('10.0.0.1')).toBe(false);
+  });
+
+  it('refuses URLs whose host is an IPv6 literal that embeds a non-public IPv4 address', async () => {
+    for (const url of [
+      'http://[::169.254.169.254]/',
+      'http://[::a9fe:a9fe]/',
+      'http://[::10.0.0.1]:8080/x',
+    ]) {
+      expect(await strict.check(url)).toMatch(/not a public address/);
+    }
   });
 
   it('refuses URLs whose host is, or resolves to, a non-public address', async () => {
