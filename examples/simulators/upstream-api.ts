@@ -57,14 +57,16 @@ export class UpstreamApiSimulator {
     });
   }
 
-  static async start(): Promise<UpstreamApiSimulator> {
+  /** Listens on a free port of `host`, a loopback address. */
+  static async start(host = '127.0.0.1'): Promise<UpstreamApiSimulator> {
     const simulator = new UpstreamApiSimulator();
-    await new Promise<void>((resolve) => simulator.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => simulator.server.listen(0, host, resolve));
     return simulator;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { address, port } = this.server.address() as AddressInfo;
+    return `http://${address}:${port}`;
   }
 
   /**

@@ -30,6 +30,12 @@ const upstreamSchema = z.strictObject({
   timeoutMs: z.int().min(100).max(60_000).default(10_000),
   retries: z.int().min(0).max(10).default(3),
   cacheSeconds: z.int().min(0).max(3600).default(30),
+  /** Larger answers are failed fetches: what enrichment adds to an event stays bounded. */
+  maxResponseBytes: z
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
   resolve: z
     .strictObject({
       resourceReference: z.boolean().default(true),

@@ -21,7 +21,14 @@ export interface ClientCredentials {
  */
 export function createOAuth2TokenProvider(
   credentials: ClientCredentials,
-  options: { dispatcher: Dispatcher; timeoutMs: number; now?: () => number; refreshMarginMs?: number },
+  options: {
+    dispatcher: Dispatcher;
+    timeoutMs: number;
+    /** Why `tokenUrl` may not be connected to (an IP literal the dispatcher's lookup never sees). */
+    refused: (url: string) => string | undefined;
+    now?: () => number;
+    refreshMarginMs?: number;
+  },
 ): TokenProvider {
   const now = options.now ?? Date.now;
   const margin = options.refreshMarginMs ?? 30_000;
@@ -29,6 +36,8 @@ export function createOAuth2TokenProvider(
   let pending: Promise<string> | undefined;
 
   const fetchToken = async (): Promise<string> => {
+    const refused = options.refused(credentials.tokenUrl);
+    if (refused) throw new Error(`${credentials.tokenUrl} refused: ${refused}`);
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (credentials.scope) form.set('scope', credentials.scope);
     const basic = Buffer.from(

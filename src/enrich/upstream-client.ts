@@ -1,7 +1,8 @@
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config';
 import { literalRefused, type AddressPolicy } from '../security';
 import { parseRetryAfter } from '../delivery';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../ingress';
 import { createOAuth2TokenProvider, type TokenProvider } from './oauth2-token-provider';
 import type { UpstreamRateLimiter } from './upstream-rate-limiter';
 
@@ -26,6 +27,28 @@ export interface UpstreamClientDeps {
 }
 
 const MAX_CACHED = 10_000;
+
+/**
+ * Reads a JSON answer of at most `maxBytes`, nested at most `MAX_JSON_DEPTH` levels (what it adds
+ * to an event must pass the same bounds as the event); throws otherwise, without reading on.
+ */
+async function readJson(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new Error(`the answer is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new Error(`the answer nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return JSON.parse(text) as unknown;
+}
 
 /** True when `url` lies under `baseUrl` (same origin, path below the base path). */
 export function isInside(url: string, baseUrl: string): boolean {
@@ -53,7 +76,12 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
   const auth = config.auth;
   const tokens: TokenProvider | undefined =
     auth.kind === 'oauth2-client-credentials'
-      ? createOAuth2TokenProvider(auth, { dispatcher, timeoutMs: config.timeoutMs, now })
+      ? createOAuth2TokenProvider(auth, {
+          dispatcher,
+          timeoutMs: config.timeoutMs,
+          refused: (url) => literalRefused(url, deps.policy),
+          now,
+        })
       : undefined;
   const inFlight = new Map<string, Promise<FetchOutcome>>();
   const cache = new Map<string, { expiresAt: number; outcome: FetchOutcome }>();
@@ -111,7 +139,7 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
           token,
         };
       }
-      return { status: response.statusCode, body: await response.body.json() };
+      return { status: response.statusCode, body: await readJson(response.body, config.maxResponseBytes) };
     } catch (error) {
       return { error: (error as Error).message };
     }

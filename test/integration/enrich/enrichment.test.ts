@@ -191,6 +191,47 @@ describe('enrichment from AO', () => {
     // Never more than 5 requests in any one-second window, across both processes.
     for (let i = 5; i < times.length; i++) expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(990);
   }, 30_000);
+
+  it('fails a fetch whose answer is larger than maxResponseBytes, without keeping it', async () => {
+    ao.resources.set(order('huge'), { blob: 'x'.repeat(5 * 1024 * 1024) });
+    const enrich = createEnricher([client(upstream())]);
+    const result = await enrich(aoEvent(order('huge')));
+    expect(result.fetched).toBe(0);
+    expect(result.failures).toEqual([
+      { reference: order('huge'), reason: expect.stringMatching(/larger than 1048576 bytes/) },
+    ]);
+    expect(JSON.stringify(result.event).length).toBeLessThan(10_000);
+  });
+
+  it('never sends client credentials to a token URL the address policy refuses', async () => {
+    // 127.0.0.2 is loopback too, but outside the policy's allowlist (127.0.0.1 only).
+    const tokens = await UpstreamSimulator.start('127.0.0.2');
+    try {
+      const config = upstream({
+        auth: {
+          kind: 'oauth2-client-credentials',
+          tokenUrl: `${tokens.url}/oauth/token`,
+          clientId: 'relay',
+          clientSecret: 's3cret',
+        },
+      });
+      const limiter = createRedisUpstreamRateLimiter(redis.client(), {
+        window: (name) => `{${uniquePrefix('token')}}:w:${name}`,
+        pause: (name) => `{${uniquePrefix('token')}}:p:${name}`,
+      });
+      const strict = createUpstreamClient(config, {
+        limiter,
+        backoffMs: 20,
+        policy: createAddressPolicy(['127.0.0.1/32']),
+      });
+      clients.push(strict);
+      const outcome = await strict.fetch(`${ao.url}${order('o-1')}`);
+      expect(outcome).toMatchObject({ ok: false, reason: expect.stringMatching(/refused/) });
+      expect(tokens.tokenRequests).toBe(0);
+    } finally {
+      await tokens.close();
+    }
+  });
 });
 
 describe('enrichment from intent', () => {
