@@ -2,7 +2,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { deliveryNotFound, type DeliveryStore, type ReplayService } from '../delivery';
 import { AppError, problemsFromZod } from '../errors';
-import type { EventRecordStore } from '../events';
+import { EVENT_KEY_FORMAT, type EventRecordStore } from '../events';
+import { DELIVERY_ID_FORMAT } from '../queues';
 import type { SubscriptionService } from '../subscriptions';
 import { jsonBody } from './json-body';
 import { principalOf, type ScopeGuard } from './scope-guard';
@@ -55,6 +56,15 @@ function nextLink(req: Request, cursor: string): string {
 }
 
 /**
+ * An id from a path, refused as not found unless it has its kind's shape: never looked up in
+ * Redis otherwise.
+ */
+function wellFormed(id: unknown, format: RegExp, notFound: (id: string) => Error): string {
+  if (typeof id !== 'string' || !format.test(id)) throw notFound(String(id));
+  return id;
+}
+
+/**
  * Delivery records and replays: `GET /deliveries`, `GET /deliveries/:id` (with attempts and the
  * event), `POST /deliveries/:id/replay`, `POST /subscriptions/:id/replay`, and `GET /events/:key`.
  * Each sees only the caller's tenant: another tenant's id is answered as not found.
@@ -74,7 +84,7 @@ export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
   });
 
   router.get('/deliveries/:id', read, async (req, res) => {
-    const record = await deps.deliveries.get(req.params.id as string);
+    const record = await deps.deliveries.get(wellFormed(req.params.id, DELIVERY_ID_FORMAT, deliveryNotFound));
     if (record?.tenant !== principalOf(res).tenant) throw deliveryNotFound(req.params.id as string);
     const [attempts, stored] = await Promise.all([
       deps.deliveries.attempts(record.id),
@@ -84,7 +94,8 @@ export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
   });
 
   router.post('/deliveries/:id/replay', replay, async (req, res) => {
-    res.status(202).json(await deps.replay.replayOne(principalOf(res).tenant, req.params.id as string));
+    const id = wellFormed(req.params.id, DELIVERY_ID_FORMAT, deliveryNotFound);
+    res.status(202).json(await deps.replay.replayOne(principalOf(res).tenant, id));
   });
 
   router.post('/subscriptions/:id/replay', replay, ...body, async (req, res) => {
@@ -95,7 +106,7 @@ export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
   });
 
   router.get('/events/:key', read, async (req, res) => {
-    const stored = await deps.events.get(req.params.key as string);
+    const stored = await deps.events.get(wellFormed(req.params.key, EVENT_KEY_FORMAT, eventNotFound));
     if (stored?.tenant !== principalOf(res).tenant) throw eventNotFound(req.params.key as string);
     res.json({ ...stored, deliveries: await deps.deliveries.forEvent(stored.key) });
   });

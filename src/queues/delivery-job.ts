@@ -26,6 +26,9 @@ export function deliveryId(eventKey: string, subscriptionId: string): string {
   return shortHash(input);
 }
 
+/** What a delivery id looks like: made as an event key is (`deliveryId`). */
+export const DELIVERY_ID_FORMAT = EVENT_KEY_FORMAT;
+
 /** The BullMQ job id of one round of a delivery. */
 export function deliveryJobId(job: DeliveryJob): string {
   const id = deliveryId(job.eventKey, job.subscriptionId);

@@ -28,6 +28,6 @@ export {
   type DeliveryQueue,
   type ScheduledDelivery,
 } from './bullmq-delivery-queue';
-export { deliveryJobId } from './delivery-job';
+export { deliveryJobId, DELIVERY_ID_FORMAT } from './delivery-job';
 export { createDeliverWorker, type DeliverWorkerOptions, type DeliverDecision } from './deliver-worker';
 export type { EnqueueDeliveryOptions } from './bullmq-delivery-queue';

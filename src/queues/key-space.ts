@@ -1,6 +1,7 @@
 /**
  * Every Redis key ce-relay writes starts with `{<prefix>}`: the braces are a Redis Cluster
- * hash tag, so queues and records of one deployment live in one slot.
+ * hash tag, so queues and records of one deployment live in one slot. Each kind of key has its
+ * own second segment, and the id comes last: no id, whatever it holds, names a key of another kind.
  */
 export interface KeySpace {
   /** BullMQ's `prefix` option. */
@@ -43,10 +44,10 @@ export function createKeySpace(prefix: string): KeySpace {
     eventClaim: (eventKey) => `${root}:seen:${eventKey}`,
     deliveries: {
       delivery: (id) => `${root}:delivery:${id}`,
-      attempts: (id) => `${root}:delivery:${id}:attempts`,
+      attempts: (id) => `${root}:attempts:${id}`,
       byTenant: (tenant) => `${root}:deliveries:tenant:${tenant}`,
       bySubscription: (subscriptionId) => `${root}:deliveries:sub:${subscriptionId}`,
-      byEvent: (eventKey) => `${root}:event:${eventKey}:deliveries`,
+      byEvent: (eventKey) => `${root}:deliveries:event:${eventKey}`,
     },
     inflight: (subscriptionId) => `${root}:inflight:${subscriptionId}`,
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
