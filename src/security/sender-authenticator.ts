@@ -36,7 +36,8 @@ function matchesAny(candidate: string, accepted: readonly Buffer[]): boolean {
 const refused = (reason: string): SenderCheck => ({ ok: false, status: 401, reason });
 
 /**
- * Checks a sender's `Authorization` header and names its tenant. Configured bearer tokens and
+ * Checks a sender's `Authorization` header and names its tenant. Without one, a sender is the
+ * default tenant's anonymous sender when ingest is open; with one, it must authenticate. Configured bearer tokens and
  * Basic pairs are the default tenant's senders (kept as SHA-256 digests, compared in constant
  * time). An API key with `events:write`, as a bearer token or as the Basic password (any user
  * name, for senders such as AO that only speak Basic), is a sender of the key's tenant.
@@ -90,14 +91,12 @@ export function createSenderAuthenticator(
     open,
     challenge: schemes.filter(Boolean).join(', '),
     async check(authorization) {
-      const verdict = authorization ? await identify(authorization) : undefined;
-      if (verdict) return verdict;
+      // Credentials that were presented and do not authenticate are refused, open ingest or not:
+      // a sender with a wrong password must hear so, not be taken as anonymous.
+      if (authorization)
+        return (await identify(authorization)) ?? refused('The credentials were not accepted.');
       if (open) return { ok: true, sender: 'anonymous', tenant: DEFAULT_TENANT };
-      return refused(
-        authorization
-          ? 'The credentials were not accepted.'
-          : 'Credentials are required: send an Authorization header.',
-      );
+      return refused('Credentials are required: send an Authorization header.');
     },
   };
 }

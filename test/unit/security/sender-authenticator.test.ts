@@ -42,6 +42,16 @@ describe('createSenderAuthenticator', () => {
     expect(await closed.check(undefined)).toMatchObject({ ok: false, status: 401 });
   });
 
+  it.each([
+    `Basic ${Buffer.from('ao:wrong').toString('base64')}`,
+    'Bearer nonsense',
+    'Basic not-base64-at-all',
+    'Digest username="ao"',
+  ])('refuses credentials that do not authenticate, even when open: %s', async (authorization) => {
+    const open = createSenderAuthenticator({ tokens: [], basic: [] });
+    expect(await open.check(authorization)).toMatchObject({ ok: false, status: 401 });
+  });
+
   describe('with API keys', () => {
     const store = new InMemoryApiKeyStore();
     const issue = async (tenant: string, scopes: Scope[]) => {
@@ -66,7 +76,7 @@ describe('createSenderAuthenticator', () => {
       expect(await open.check(`Bearer ${key}`)).toMatchObject({ ok: false, status: 403 });
       const forged = `${key.slice(0, -4)}AAAA`;
       expect(await open.check(`Bearer ${forged}`)).toMatchObject({ ok: false, status: 401 });
-      expect(await open.check('Bearer not-a-key')).toMatchObject({ ok: true, tenant: 'default' });
+      expect(await open.check('Bearer not-a-key')).toMatchObject({ ok: false, status: 401 });
     });
   });
 });
