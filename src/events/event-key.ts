@@ -32,3 +32,13 @@ export function shortHash(input: string): string {
 export function eventKey(identity: EventIdentity, tenant: string): string {
   return shortHash(`${tenant.length}:${tenant}${identity.source.length}:${identity.source}${identity.id}`);
 }
+
+/**
+ * The key of one occurrence of an event: its identity key and the ingest job that owns it. A
+ * repeat within the dedupe window is owned by the same job, so it answers the same key; a re-post
+ * after the window is owned by another job, so it is a new event, with a record and deliveries
+ * (and webhook-ids) of its own, and the first occurrence's stay as they were.
+ */
+export function occurrenceKey(identityKey: string, ownerJobId: string): string {
+  return shortHash(`${identityKey}|${ownerJobId}`);
+}

@@ -5,6 +5,7 @@ import type { EventClaims } from './event-claims';
 import type { IngestBatchJob, IngestItem } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
 import { createMicroBatcher } from '../batching';
+import { occurrenceKey } from '../events';
 
 const DOWN = new Set(['reconnecting', 'close', 'end']);
 
@@ -24,7 +25,10 @@ export function newIngestJobId(random: () => Buffer = () => randomBytes(12)): st
 /** Events one ingest job carries at most. */
 export const MAX_EVENTS_PER_JOB = 100;
 
-/** Result of queuing one event: its key, and whether it was a repeat within the dedupe window. */
+/**
+ * Result of queuing one event: the key of its occurrence (its record's key), and whether it was a
+ * repeat within the dedupe window.
+ */
 export interface EnqueueOutcome {
   readonly key: string;
   readonly duplicate: boolean;
@@ -84,7 +88,7 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     if (jobs.length === 1) await queue.add('events', jobs[0]!.data, { jobId: jobs[0]!.id });
     else
       await queue.addBulk(jobs.map((job) => ({ name: 'events', data: job.data, opts: { jobId: job.id } })));
-    const owned = await Promise.all(
+    const owners = await Promise.all(
       jobs.map((job) =>
         options.claims.claim(
           job.id,
@@ -92,9 +96,19 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
         ),
       ),
     );
-    const accepted = new Set<IngestItem>();
-    jobs.forEach((job, j) => job.data.items.forEach((item, i) => owned[j]![i] && accepted.add(item)));
-    return items.map((item) => ({ key: item.key, duplicate: !accepted.has(item) }));
+    // Each event's occurrence, by identity key: the job that owns it, and whether that is ours.
+    const outcomes = new Map<string, EnqueueOutcome>();
+    jobs.forEach((job, j) =>
+      job.data.items.forEach((item, i) => {
+        const owner = owners[j]![i]!;
+        outcomes.set(item.key, { key: occurrenceKey(item.key, owner), duplicate: owner !== job.id });
+      }),
+    );
+    return items.map((item) => {
+      const outcome = outcomes.get(item.key)!;
+      // A repeat within the same flush is a duplicate of its first occurrence.
+      return firstByKey.get(item.key) === item ? outcome : { key: outcome.key, duplicate: true };
+    });
   });
   return {
     queue,

@@ -6,20 +6,20 @@ import { createBatchedScript } from '../batching';
  * dedupe window owns it; every later claim, by the API or a worker, answers that same owner.
  */
 export interface EventClaims {
-  /** Claims `eventKeys` for `jobId`; true where the job owns the event. */
-  claim(jobId: string, eventKeys: readonly string[]): Promise<boolean[]>;
+  /** Claims `eventKeys` (identity keys) for `jobId`; answers the job that owns each event. */
+  claim(jobId: string, eventKeys: readonly string[]): Promise<string[]>;
 }
 
-// KEYS: the claim keys. ARGV: per key, the claiming job's id and the window in ms. Answers 1
-// where the job owns the event.
+// KEYS: the claim keys. ARGV: per key, the claiming job's id and the window in ms. Answers the
+// owning job's id per key.
 const CLAIM = `
-local owned = {}
+local owners = {}
 for i, key in ipairs(KEYS) do
   local job = ARGV[i * 2 - 1]
   redis.call('SET', key, job, 'NX', 'PX', ARGV[i * 2])
-  owned[i] = redis.call('GET', key) == job and 1 or 0
+  owners[i] = redis.call('GET', key)
 end
-return owned`;
+return owners`;
 
 /**
  * Claims as plain Redis strings (`{cer}:seen:<event key>` = job id) that expire after the window.
@@ -30,12 +30,10 @@ export function createRedisEventClaims(
   key: (eventKey: string) => string,
   windowSeconds: number,
 ): EventClaims {
-  const claimMany = createBatchedScript<number>(redis, CLAIM);
+  const claimMany = createBatchedScript<string>(redis, CLAIM);
   const windowMs = String(windowSeconds * 1000);
   return {
-    async claim(jobId, eventKeys) {
-      const owned = await claimMany(eventKeys.map((k) => ({ keys: [key(k)], argv: [jobId, windowMs] })));
-      return owned.map((o) => o === 1);
-    },
+    claim: (jobId, eventKeys) =>
+      claimMany(eventKeys.map((k) => ({ keys: [key(k)], argv: [jobId, windowMs] }))),
   };
 }

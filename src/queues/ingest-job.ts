@@ -6,6 +6,7 @@ import { DEFAULT_TENANT } from '../security';
 export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
 
 const ingestItem = {
+  /** The event's identity key (tenant, source, id): what its dedupe claim is taken under. */
   key: z.string().regex(EVENT_KEY_FORMAT),
   /** Absent in jobs queued before tenancy: the default tenant's. */
   tenant: z.string().min(1).default(DEFAULT_TENANT),

@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import { occurrenceKey } from '../events';
 import { createConcurrencyLimit } from './concurrency-limit';
 import { createContractWorker, type WorkerOptions } from './contract-worker';
 import type { EventClaims } from './event-claims';
@@ -7,7 +8,7 @@ import { QUEUE_NAMES } from './key-space';
 
 export interface IngestWorkerOptions extends WorkerOptions {
   readonly claims: EventClaims;
-  /** Stores and routes one event; idempotent, as a failed job runs again. */
+  /** Stores and routes one event under its occurrence key; idempotent, as a failed job runs again. */
   readonly process: (item: IngestItem) => Promise<void>;
 }
 
@@ -21,13 +22,14 @@ export function createIngestWorker(options: IngestWorkerOptions): Worker {
   const limit = createConcurrencyLimit(options.concurrency);
   return createContractWorker(QUEUE_NAMES.ingest, ingestJobSchema, options, async (data, job) => {
     if (data.v === 1) return limit(() => options.process(data));
-    const owned = await options.claims.claim(
+    const owners = await options.claims.claim(
       job.id!,
       data.items.map((item) => item.key),
     );
-    const results = await Promise.allSettled(
-      data.items.filter((_, i) => owned[i]).map((item) => limit(() => options.process(item))),
-    );
+    const owned = data.items
+      .filter((_, i) => owners[i] === job.id)
+      .map((item) => ({ ...item, key: occurrenceKey(item.key, job.id!) }));
+    const results = await Promise.allSettled(owned.map((item) => limit(() => options.process(item))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   });

@@ -6,7 +6,7 @@ import {
   makeIngestItem,
   type IngestItem,
 } from '../../../src/queues';
-import type { CloudEvent } from '../../../src/events';
+import { occurrenceKey, type CloudEvent } from '../../../src/events';
 import { buildRedisIngestApp, type RedisIngestApp } from '../../support/redis-ingest-app';
 import { TestRedis } from '../../support/test-redis';
 import { aoStatusChangedEvent, intentWebhookItem, interventionSeed } from '../../fixtures/seed-events';
@@ -182,14 +182,15 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
     await ctx.queue.add('events', { v: 2, items: [item] }, { jobId: 'stored-unclaimed' });
     const retry = await post('application/cloudevents+json', orphan);
     expect(retry.body).toMatchObject({ accepted: 1, duplicates: 0 });
-    expect(await drain()).toEqual([item.key]);
+    expect(await drain()).toEqual([retry.body.events[0].key]);
   });
 
   it('is processed once, by its own job, when the worker comes first', async () => {
     await ctx.queue.add('events', { v: 2, items: [item] }, { jobId: 'stored-unclaimed' });
-    expect(await drain()).toEqual([item.key]);
+    const occurrence = occurrenceKey(item.key, 'stored-unclaimed');
+    expect(await drain()).toEqual([occurrence]);
     const retry = await post('application/cloudevents+json', orphan);
-    expect(retry.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(retry.body).toMatchObject({ accepted: 1, duplicates: 1, events: [{ key: occurrence }] });
     expect(await drain()).toEqual([]);
   });
 
@@ -198,10 +199,10 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
     expect(await drain()).toEqual([item.key]);
   });
 
-  it('an event keyed by an earlier version (40 hex digits) is still processed under its key', async () => {
+  it('an event keyed by an earlier version (40 hex digits) is still processed', async () => {
     const legacy = { ...item, key: 'ab'.repeat(20) };
     await ctx.queue.add('events', { v: 2, items: [legacy] }, { jobId: 'legacy-key' });
-    expect(await drain()).toEqual([legacy.key]);
+    expect(await drain()).toEqual([occurrenceKey(legacy.key, 'legacy-key')]);
   });
 
   it('a claim that fails once the job is stored fails the enqueue (a 503), and the job still processes the event', async () => {
@@ -216,7 +217,8 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
     });
     await expect(queue.enqueue([item])).rejects.toThrow('Connection is closed.');
     await queue.close();
-    expect(await drain()).toEqual([item.key]);
+    const [stored] = await ctx.queue.getJobs(['wait']);
+    expect(await drain()).toEqual([occurrenceKey(item.key, stored!.id!)]);
   });
 
   it('a job with an event that fails is failed (to run again) once its other events are processed', async () => {
@@ -229,10 +231,10 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
     await ctx.queue.add('events', { v: 2, items: [item, other] }, { jobId: 'half-failing' });
     const processed: string[] = [];
     const failed = await runWorker(async (work) => {
-      if (work.key === item.key) throw new Error('upstream store refused');
+      if (work.key === occurrenceKey(item.key, 'half-failing')) throw new Error('upstream store refused');
       processed.push(work.key);
     });
-    expect(processed).toEqual([other.key]);
+    expect(processed).toEqual([occurrenceKey(other.key, 'half-failing')]);
     expect(failed).toEqual(['upstream store refused']);
   });
 });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eventKey, type CloudEvent } from '../../../src/events';
+import type { CloudEvent } from '../../../src/events';
 import { createBullmqDeliveryQueue, createKeySpace, type KeySpace } from '../../../src/queues';
 import { createEventRouter, createSubscriptionCache, type SubscriptionCache } from '../../../src/routing';
 import { createRedisSubscriptionStore } from '../../../src/subscriptions';
@@ -64,18 +64,15 @@ describe('routing the seed events', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const ao = aoStatusChangedEvent();
-    expect(
-      (
-        await request(base)
-          .post('/events')
-          .set('content-type', 'application/cloudevents+json')
-          .send(JSON.stringify(ao))
-      ).status,
-    ).toBe(202);
+    const aoPosted = await request(base)
+      .post('/events')
+      .set('content-type', 'application/cloudevents+json')
+      .send(JSON.stringify(ao));
+    expect(aoPosted.status).toBe(202);
     const intent = await request(base).post('/events/intent').send(JSON.stringify(interventionSeed));
     expect(intent.status).toBe(202);
 
-    const aoKey = eventKey({ source: String(ao.source), id: String(ao.id) }, 'default');
+    const aoKey = String(aoPosted.body.events[0].key);
     const intentKeys = (intent.body.events as { key: string }[]).map((e) => e.key);
     const expected = [
       `${aoKey} ${byType}`,

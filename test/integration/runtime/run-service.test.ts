@@ -9,7 +9,6 @@ import { eventually } from '../../support/eventually';
 import { ServiceHarness } from '../../support/service-harness';
 import { TestRedis } from '../../support/test-redis';
 import { aoStatusChangedEvent } from '../../fixtures/seed-events';
-import { eventKey } from '../../../src/events';
 
 const silent = pino({ level: 'silent' });
 let redis: TestRedis;
@@ -39,11 +38,10 @@ describe('runService (ROLE=all)', () => {
     });
 
     const event = aoStatusChangedEvent();
-    expect((await harness.postEvent(event)).status).toBe(202);
+    const posted = await harness.postEvent(event);
+    expect(posted.status).toBe(202);
 
-    const recordKey = createKeySpace(harness.prefix).eventRecord(
-      eventKey({ source: String(event.source), id: String(event.id) }, 'default'),
-    );
+    const recordKey = createKeySpace(harness.prefix).eventRecord(String(posted.body.events[0].key));
     const client = harness.redis.client();
     const stored = await eventually(
       () => client.get(recordKey),

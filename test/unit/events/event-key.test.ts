@@ -1,4 +1,4 @@
-import { EVENT_KEY_FORMAT, eventKey, isLegacyEventKey } from '../../../src/events';
+import { EVENT_KEY_FORMAT, eventKey, isLegacyEventKey, occurrenceKey } from '../../../src/events';
 
 describe('eventKey', () => {
   const identity = { source: '/tenants/1/orders', id: 'order-1' };
@@ -38,5 +38,12 @@ describe('eventKey', () => {
     ]) {
       expect(EVENT_KEY_FORMAT.test(bad)).toBe(false);
     }
+  });
+
+  it('gives each occurrence of an event (the job that owns it) a key of its own', () => {
+    const identity = eventKey({ source: '/orders', id: 'o-1' }, 'default');
+    expect(occurrenceKey(identity, 'job-a')).toBe(occurrenceKey(identity, 'job-a'));
+    expect(occurrenceKey(identity, 'job-a')).not.toBe(occurrenceKey(identity, 'job-b'));
+    expect(occurrenceKey(identity, 'job-a')).toMatch(EVENT_KEY_FORMAT);
   });
 });
