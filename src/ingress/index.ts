@@ -16,5 +16,5 @@ export {
 export { parseJsonBytes } from './decode';
 export { declaresJson } from './media-type';
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
-export { validateEvent } from './validate-event';
+export { eventProblem, validateEvent } from './validate-event';
 export { isUriReference, isAbsoluteUri } from './uri';

@@ -136,3 +136,9 @@ export function validateEvent(input: unknown, path = ''): ValidationResult {
   }));
   return { ok: false, problems };
 }
+
+/** Why `input` is not a valid event, in one line; undefined when it is one. */
+export function eventProblem(input: unknown): string | undefined {
+  const result = validateEvent(input);
+  return result.ok ? undefined : result.problems.map((p) => `${p.attribute}: ${p.detail}`).join('; ');
+}

@@ -1,5 +1,6 @@
 export { createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
 export {
+  ingestItemSchema,
   ingestJobSchema,
   makeIngestItem,
   type IngestItem,
@@ -22,6 +23,12 @@ export {
   type IngestQueue,
 } from './bullmq-ingest-queue';
 export { createIngestWorker, type IngestWorkerOptions } from './ingest-worker';
+export {
+  createRedisIngestSetAside,
+  MAX_SET_ASIDE,
+  type IngestSetAside,
+  type SetAsideItem,
+} from './ingest-set-aside';
 export { deliveryJobSchema, deliveryId, type DeliveryJob } from './delivery-job';
 export {
   createBullmqDeliveryQueue,

@@ -29,8 +29,12 @@ export const ingestJobV1Schema = z.object({ v: z.literal(1), ...ingestItem });
  */
 export const ingestBatchJobSchema = z.object({
   v: z.literal(2),
-  items: z.array(z.object(ingestItem)).min(1),
+  // Each item is checked on its own (`ingestItemSchema`): one bad item never fails the others.
+  items: z.array(z.unknown()).min(1),
 });
+
+/** One event of a version 2 job. */
+export const ingestItemSchema = z.object(ingestItem);
 
 /** Every version a worker still takes. Validated again when a worker reads it. */
 export const ingestJobSchema = z.discriminatedUnion('v', [ingestJobV1Schema, ingestBatchJobSchema]);

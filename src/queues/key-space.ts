@@ -10,6 +10,8 @@ export interface KeySpace {
   readonly eventRecord: (eventKey: string) => string;
   /** `{cer}:seen:<key>`: the ingest job that owns the event, for the dedupe window. */
   readonly eventClaim: (eventKey: string) => string;
+  /** `{cer}:ingest-set-aside`: ingest items a worker could not take, newest first. */
+  readonly ingestSetAside: string;
   readonly deliveries: {
     readonly delivery: (id: string) => string;
     readonly attempts: (id: string) => string;
@@ -42,6 +44,7 @@ export function createKeySpace(prefix: string): KeySpace {
     bullPrefix: root,
     eventRecord: (eventKey) => `${root}:event:${eventKey}`,
     eventClaim: (eventKey) => `${root}:seen:${eventKey}`,
+    ingestSetAside: `${root}:ingest-set-aside`,
     deliveries: {
       delivery: (id) => `${root}:delivery:${id}`,
       attempts: (id) => `${root}:attempts:${id}`,

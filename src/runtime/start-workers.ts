@@ -11,6 +11,7 @@ import {
 } from '../delivery';
 import { createEnricher, createRedisUpstreamRateLimiter, createUpstreamClient } from '../enrich';
 import { createCachedEventRecords, createIngestProcessor, createRedisEventRecordStore } from '../events';
+import { eventProblem } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
 import {
   createBullmqDeliveryQueue,
@@ -18,6 +19,7 @@ import {
   createIngestWorker,
   createRedisConnection,
   createRedisEventClaims,
+  createRedisIngestSetAside,
   type KeySpace,
 } from '../queues';
 import { createEventRouter, createSubscriptionCache } from '../routing';
@@ -119,11 +121,22 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     budgetMs: config.INLINE_ATTEMPT_BUDGET_MS,
     onError: throttledWarn(logger, 'first attempt failed before sending; its deliver job will make it'),
   });
+  const setAside = createRedisIngestSetAside(records, keys.ingestSetAside);
   const ingest = createIngestWorker({
     connection: ingestConnection,
     prefix: keys.bullPrefix,
     concurrency: config.INGEST_CONCURRENCY,
     claims: createRedisEventClaims(records, keys.eventClaim, config.DEDUPE_WINDOW_SECONDS),
+    check: eventProblem,
+    setAside: {
+      record: async (entry) => {
+        logger.error(
+          { jobId: entry.jobId, index: entry.index, reason: entry.reason },
+          'ingest item set aside',
+        );
+        await setAside.record(entry);
+      },
+    },
     process: createIngestProcessor({
       store: events,
       enrich,

@@ -3,9 +3,11 @@ import {
   createBullmqIngestQueue,
   createIngestWorker,
   createRedisConnection,
+  createRedisIngestSetAside,
   makeIngestItem,
   type IngestItem,
 } from '../../../src/queues';
+import { eventProblem } from '../../../src/ingress';
 import { occurrenceKey, type CloudEvent } from '../../../src/events';
 import { buildRedisIngestApp, type RedisIngestApp } from '../../support/redis-ingest-app';
 import { TestRedis } from '../../support/test-redis';
@@ -160,6 +162,8 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
       prefix: ctx.keys.bullPrefix,
       concurrency: 4,
       claims: ctx.claims,
+      check: eventProblem,
+      setAside: createRedisIngestSetAside(redis.client(), ctx.keys.ingestSetAside),
       process,
       onFailed: (_jobId, error) => failed.push(error.message),
     });
@@ -236,5 +240,30 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
     });
     expect(processed).toEqual([occurrenceKey(other.key, 'half-failing')]);
     expect(failed).toEqual(['upstream store refused']);
+  });
+
+  it('sets aside, recorded, an item that breaks the contract, and processes the others of its job', async () => {
+    const good = (id: string) =>
+      makeIngestItem(makeEvent({ id }) as unknown as CloudEvent, 'batched', 'default', new Date());
+    const [a, b] = [good('aside-a'), good('aside-b')];
+    const poison = { ...good('aside-poison'), event: { specversion: '1.0', type: 't' } };
+    const invalid = { ...good('aside-invalid'), event: { ...good('x').event, time: 'lunchtime' } };
+    await ctx.queue.add('events', { v: 2, items: [a, poison, invalid, b] }, { jobId: 'with-poison' });
+    const processed: string[] = [];
+    const failed = await runWorker(async (work) => {
+      processed.push(work.key);
+    });
+    expect(failed).toEqual([]);
+    expect(processed.sort()).toEqual(
+      [occurrenceKey(a.key, 'with-poison'), occurrenceKey(b.key, 'with-poison')].sort(),
+    );
+    const setAside = (await redis.client().lrange(ctx.keys.ingestSetAside, 0, -1)).map(
+      (entry) => JSON.parse(entry) as { jobId: string; index: number; reason: string },
+    );
+    expect(setAside.map((e) => [e.jobId, e.index]).sort()).toEqual([
+      ['with-poison', 1],
+      ['with-poison', 2],
+    ]);
+    expect(setAside.find((e) => e.index === 2)!.reason).toMatch(/time/);
   });
 });

@@ -5,7 +5,7 @@ import { verifyWebhook } from '../../../examples/receiver/verify-webhook';
 import { buildRequest, signRequest } from '../../../src/delivery';
 import type { CloudEvent } from '../../../src/events';
 import { declaresJson, parseCloudEventsRequest, type BindingMessage } from '../../../src/ingress';
-import { ingestJobSchema, makeIngestItem, type ReceivedVia } from '../../../src/queues';
+import { ingestItemSchema, ingestJobSchema, makeIngestItem, type ReceivedVia } from '../../../src/queues';
 
 // Every event ce-relay accepts reaches a subscriber as it was received, in both content modes:
 // generated events go in by every mode they can travel in, through the ingest job and the stored
@@ -175,7 +175,7 @@ function ingressed(e: CloudEvent, quote: boolean): [ReceivedVia, CloudEvent][] {
 function stored(e: CloudEvent, via: ReceivedVia): CloudEvent {
   const job = JSON.parse(JSON.stringify({ v: 2, items: [makeIngestItem(e, via, 'default', new Date())] }));
   const parsed = ingestJobSchema.parse(job);
-  const item = parsed.v === 2 ? parsed.items[0]! : parsed;
+  const item = parsed.v === 2 ? ingestItemSchema.parse(parsed.items[0]) : parsed;
   return (JSON.parse(JSON.stringify({ event: item.event })) as { event: CloudEvent }).event;
 }
 
