@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 
 /**
- * What is wrong with a Redis for ce-relay's promises: `maxmemory-policy` must be `noeviction`
- * (an evicted job or record is a lost event), and persistence should be on (AOF, or at least RDB).
- * Returns one warning per problem; none when all is well or the settings cannot be read.
+ * Every setting of a Redis under which an acknowledged event can be lost: `maxmemory-policy`
+ * other than `noeviction` (an evicted job or record is a lost event), no persistence, snapshots
+ * only, and an AOF that is not written to disk on every write (`appendfsync` `everysec` or `no`).
+ * Returns one warning per problem; none when all is safe or the settings cannot be read.
  */
 export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {
   const read = async (name: string): Promise<string | undefined> => {
@@ -14,10 +15,11 @@ export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {
       return undefined; // CONFIG may be disabled (managed Redis): nothing to say
     }
   };
-  const [policy, appendonly, save] = await Promise.all([
+  const [policy, appendonly, save, appendfsync] = await Promise.all([
     read('maxmemory-policy'),
     read('appendonly'),
     read('save'),
+    read('appendfsync'),
   ]);
   const warnings: string[] = [];
   if (policy !== undefined && policy !== 'noeviction') {
@@ -28,6 +30,18 @@ export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {
   if (appendonly === 'no' && save === '') {
     warnings.push(
       'Redis persistence is off (no AOF, no RDB): a Redis restart loses every queued event; enable appendonly yes',
+    );
+  } else if (appendonly === 'no' && save !== undefined) {
+    warnings.push(
+      `Redis persists only snapshots (save "${save}", no AOF): a crash or restart loses every event acknowledged since the last snapshot; enable appendonly yes`,
+    );
+  } else if (appendonly === 'yes' && appendfsync === 'no') {
+    warnings.push(
+      'Redis appendfsync is no: the operating system decides when the AOF reaches the disk, and a crash of the machine can lose about 30 s of acknowledged events; set appendfsync everysec or always',
+    );
+  } else if (appendonly === 'yes' && appendfsync === 'everysec') {
+    warnings.push(
+      'Redis appendfsync is everysec: a crash of the machine (not of Redis) can lose the last second or two of acknowledged events; appendfsync always closes that window, at a cost in throughput',
     );
   }
   return warnings;
