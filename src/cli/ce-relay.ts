@@ -1,10 +1,13 @@
 import { ConfigError, loadConfig, processEnvironment } from '../config';
 import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
-import { DEFAULT_REDIS_URL } from '../runtime';
+import { acknowledgeDataLoss, DEFAULT_REDIS_URL } from '../runtime';
 import { createApiKeyService, createRedisApiKeyStore } from '../security';
 import { KEYS_USAGE, runKeysCommand } from './keys-command';
 
-const USAGE = `ce-relay: the command line of ce-relay (start the service with \`npm start\`)\n${KEYS_USAGE}`;
+const REDIS_USAGE = `usage:
+  ce-relay redis acknowledge-loss   (after Redis lost ce-relay's data: the processes serve again)`;
+
+const USAGE = `ce-relay: the command line of ce-relay (start the service with \`npm start\`)\n${KEYS_USAGE}\n${REDIS_USAGE}`;
 
 /**
  * Entry point of `npx ce-relay`: reads REDIS_URL and KEY_PREFIX like the service does, runs one
@@ -12,7 +15,8 @@ const USAGE = `ce-relay: the command line of ce-relay (start the service with \`
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [group, ...rest] = argv;
-  if (group !== 'keys') {
+  const redisCommand = group === 'redis' && rest.length === 1 && rest[0] === 'acknowledge-loss';
+  if (group !== 'keys' && !redisCommand) {
     process.stderr.write(`${USAGE}\n`);
     return group === undefined || group === '--help' || group === 'help' ? 0 : 2;
   }
@@ -34,9 +38,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       );
       return 1;
     }
-    const keys = createApiKeyService({
-      store: createRedisApiKeyStore(redis, createKeySpace(config.KEY_PREFIX).apiKeys),
-    });
+    const space = createKeySpace(config.KEY_PREFIX);
+    if (redisCommand) {
+      const marker = await acknowledgeDataLoss(redis, space.dataMarker);
+      process.stdout.write(`acknowledged: ce-relay's processes take Redis as it is now (${marker})\n`);
+      return 0;
+    }
+    const keys = createApiKeyService({ store: createRedisApiKeyStore(redis, space.apiKeys) });
     return await runKeysCommand(rest, {
       keys,
       out: (line) => process.stdout.write(`${line}\n`),

@@ -12,6 +12,8 @@ export interface KeySpace {
   readonly eventClaim: (eventKey: string) => string;
   /** `{cer}:ingest-set-aside`: ingest items a worker could not take, newest first. */
   readonly ingestSetAside: string;
+  /** `{cer}:data-marker`: written once; its absence means Redis lost ce-relay's data. */
+  readonly dataMarker: string;
   readonly deliveries: {
     readonly delivery: (id: string) => string;
     readonly attempts: (id: string) => string;
@@ -45,6 +47,7 @@ export function createKeySpace(prefix: string): KeySpace {
     eventRecord: (eventKey) => `${root}:event:${eventKey}`,
     eventClaim: (eventKey) => `${root}:seen:${eventKey}`,
     ingestSetAside: `${root}:ingest-set-aside`,
+    dataMarker: `${root}:data-marker`,
     deliveries: {
       delivery: (id) => `${root}:delivery:${id}`,
       attempts: (id) => `${root}:attempts:${id}`,

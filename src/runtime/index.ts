@@ -18,3 +18,4 @@ export { installShutdown } from './install-shutdown';
 export { createReadinessCheck, type ReadinessDeps } from './readiness';
 export { loadOpenApiDocument } from './load-openapi';
 export { redisDurabilityWarnings } from './redis-durability-check';
+export { acknowledgeDataLoss, createDataMarker, type DataMarker } from './data-marker';

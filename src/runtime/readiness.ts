@@ -5,24 +5,36 @@ export interface ReadinessDeps {
   readonly redis: Redis;
   /** Workers this process runs; each must be running. Empty for an API-only process. */
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
+  /** Why Redis is taken to have lost ce-relay's data, if it is (see `DataMarker`). */
+  readonly dataLost?: () => Promise<string | undefined>;
   readonly timeoutMs?: number;
 }
 
-/** Ready when Redis answers PING in time and every local worker runs. */
+/** Ready when Redis answers PING in time, still holds ce-relay's data, and every local worker runs. */
 export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
-  return async () => {
+  const timeoutMs = deps.timeoutMs ?? 1000;
+  /** `probe`'s verdict, or false when it fails or takes longer than the timeout. */
+  const within = async (probe: () => Promise<boolean>): Promise<boolean> => {
     let timer: NodeJS.Timeout | undefined;
-    const redis = await Promise.race([
-      deps.redis.ping().then(
-        (reply) => reply === 'PONG',
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), deps.timeoutMs ?? 1000);
-      }),
+    try {
+      return await Promise.race([
+        probe().catch(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return async () => {
+    const dataLost = deps.dataLost;
+    const [redis, data] = await Promise.all([
+      within(async () => (await deps.redis.ping()) === 'PONG'),
+      dataLost ? within(async () => (await dataLost()) === undefined) : undefined,
     ]);
-    clearTimeout(timer);
     const checks: Record<string, boolean> = { redis };
+    if (data !== undefined) checks.data = data;
     for (const worker of deps.workers) checks[`worker:${worker.name}`] = worker.isRunning();
     return { ready: Object.values(checks).every(Boolean), checks };
   };

@@ -1,6 +1,7 @@
 import type { Config, RelayConfig } from '../config';
 import type { Logger } from '../logging';
 import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
+import { createDataMarker, type DataMarker } from './data-marker';
 import { createReadinessCheck } from './readiness';
 import { redisDurabilityWarnings } from './redis-durability-check';
 import { resolveRedis } from './resolve-redis';
@@ -34,7 +35,15 @@ export async function runService(
     config.ROLE === 'api' ? undefined : startWorkers({ config, relay, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
   health.on('error', () => undefined);
-  const readiness = createReadinessCheck({ redis: health, workers: workers?.workers ?? [] });
+  const guard = watchForDataLoss(createDataMarker(health, keys.dataMarker), logger);
+  const readiness = createReadinessCheck({
+    redis: health,
+    workers: workers?.workers ?? [],
+    dataLost: async () => {
+      await guard.look();
+      return guard.reason();
+    },
+  });
   const [reachable, api] = await Promise.all([
     waitForReady(health, STARTUP_WAIT_MS),
     config.ROLE === 'worker'
@@ -43,6 +52,7 @@ export async function runService(
   ]);
   if (reachable) {
     for (const warning of await redisDurabilityWarnings(health)) logger.warn(warning);
+    await guard.start();
   }
   if (!reachable) {
     logger.warn(
@@ -56,10 +66,58 @@ export async function runService(
     async close() {
       // Ingest answers 503 from now on, while in-flight work finishes; then the listener closes.
       draining = true;
+      guard.stop();
       await workers?.close();
       await api?.close();
       health.disconnect();
       await redis.embedded?.stop();
     },
+  };
+}
+
+/** How often a process looks at the data marker (and says so loudly when it is gone). */
+const DATA_CHECK_MS = 5_000;
+
+/**
+ * Looks at the data marker now and then: while Redis holds ce-relay's data, all is well; once it
+ * lost it, the process logs an error (again every minute) and is not ready until an operator
+ * acknowledges the loss (`ce-relay redis acknowledge-loss`).
+ */
+function watchForDataLoss(marker: DataMarker, logger: Logger) {
+  let reason: string | undefined;
+  let lastLogged = 0;
+  const look = async () => {
+    try {
+      const found = await marker.check();
+      if (found && (!reason || Date.now() - lastLogged >= 60_000)) {
+        lastLogged = Date.now();
+        logger.error(
+          { acknowledge: 'npx ce-relay redis acknowledge-loss' },
+          `${found}; not ready until an operator acknowledges it`,
+        );
+      } else if (!found && reason) logger.warn('the data loss was acknowledged: ready again');
+      reason = found;
+    } catch {
+      // Redis is unreachable: the readiness check's PING says so.
+    }
+  };
+  const timer = setInterval(() => void look(), DATA_CHECK_MS);
+  timer.unref();
+  return {
+    reason: () => reason,
+    async start() {
+      try {
+        if (await marker.start()) {
+          logger.warn(
+            'Redis held no ce-relay data: a first start, or Redis lost its data before any running process could see it',
+          );
+        }
+      } catch {
+        // Not reachable after all: the first look starts the marker.
+      }
+    },
+    /** Looks now (tests and readiness need not wait for the timer). */
+    look,
+    stop: () => clearInterval(timer),
   };
 }

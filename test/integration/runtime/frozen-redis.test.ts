@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { issueApiKey } from '../../../src/security';
 import { ServiceHarness } from '../../support/service-harness';
 
 // A Redis that stops answering (SIGSTOP: its sockets stay open) must cost a request at most its
@@ -27,9 +28,7 @@ describe('a frozen Redis', () => {
       expect(rateLimited.status).toBe(503);
       expect(rateLimited.headers['retry-after']).toBeDefined();
       const withKey = await answered(
-        harness
-          .postEvent({ ...event, id: 'frozen-3' })
-          .set('authorization', 'Bearer cer_unknownkey0000000000'),
+        harness.postEvent({ ...event, id: 'frozen-3' }).set('authorization', `Bearer ${issueApiKey().key}`),
       );
       expect(withKey.status).toBe(503);
       const management = await answered(harness.admin('get', '/subscriptions'));
