@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { createBatchedScript } from '../batching';
-import { DEFAULT_TENANT } from '../security';
 import {
   ATTEMPT_FIELDS,
   BEGIN_REPLAY,
@@ -47,7 +46,7 @@ function fromHash(id: string, hash: Record<string, string>): DeliveryRecord | un
   if (!hash.eventKey) return undefined;
   return {
     id,
-    tenant: hash.tenant ?? DEFAULT_TENANT,
+    tenant: hash.tenant!,
     eventKey: hash.eventKey,
     eventId: hash.eventId!,
     eventSource: hash.eventSource!,

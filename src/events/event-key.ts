@@ -4,14 +4,8 @@ import type { EventIdentity } from './cloud-event';
 /** Bytes of the hash an event key keeps: 120 bits, 20 characters of base64url. */
 const KEY_BYTES = 15;
 
-/**
- * What an event key looks like: 20 characters of base64url, or 40 hex digits for an event keyed by
- * an earlier version of ce-relay (its jobs and records are still read under that key).
- */
-export const EVENT_KEY_FORMAT = /^(?:[A-Za-z0-9_-]{20}|[0-9a-f]{40})$/;
-
-/** True for a key made by an earlier version of ce-relay (40 hex digits). */
-export const isLegacyEventKey = (key: string): boolean => key.length === 40;
+/** What an event key looks like: 20 characters of base64url. */
+export const EVENT_KEY_FORMAT = /^[A-Za-z0-9_-]{20}$/;
 
 /**
  * The first 120 bits of the SHA-256 of `input`, in 20 characters of base64url: the form of event

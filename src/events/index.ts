@@ -1,5 +1,5 @@
 export type { CloudEvent, EventIdentity } from './cloud-event';
-export { EVENT_KEY_FORMAT, eventKey, isLegacyEventKey, occurrenceKey, shortHash } from './event-key';
+export { EVENT_KEY_FORMAT, eventKey, occurrenceKey, shortHash } from './event-key';
 export type { EventRecord, EventRecordStore, EnrichmentFailure } from './event-record-store';
 export { createRedisEventRecordStore, type RedisEventRecordStoreOptions } from './redis-event-record-store';
 export { createIngestProcessor, type IngestProcessorDeps, type IngestWork } from './ingest-processor';

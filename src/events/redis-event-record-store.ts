@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { createBatchedScript } from '../batching';
-import { DEFAULT_TENANT } from '../security';
 import type { EventRecord, EventRecordStore } from './event-record-store';
 
 export interface RedisEventRecordStoreOptions {
@@ -35,9 +34,7 @@ export function createRedisEventRecordStore(options: RedisEventRecordStoreOption
     async get(key) {
       const json = await redis.get(recordKey(key));
       if (json === null) return undefined;
-      // Records stored before tenancy belong to the default tenant.
-      const record = JSON.parse(json) as Omit<EventRecord, 'tenant'> & { tenant?: string };
-      return { ...record, tenant: record.tenant ?? DEFAULT_TENANT };
+      return JSON.parse(json) as EventRecord;
     },
   };
 }

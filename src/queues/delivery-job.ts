@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { EVENT_KEY_FORMAT, isLegacyEventKey, shortHash } from '../events';
+import { EVENT_KEY_FORMAT, shortHash } from '../events';
 
 /** Payload of a `deliver` job, version 1: ids only; the event is read from its record. */
 export const deliveryJobSchema = z.object({
@@ -16,14 +15,10 @@ export type DeliveryJob = z.input<typeof deliveryJobSchema>;
 /**
  * The delivery id of (event, subscription): deterministic, so routing an event twice names the
  * same delivery (and BullMQ keeps one job per id). 120 bits in 20 characters of base64url, like
- * event keys (BullMQ rejects `:` in custom ids; these have none). An event keyed by an earlier
- * version keeps the ids that version gave its deliveries (40 hex digits of the same hash), so its
- * records, jobs and webhook ids stay the same across an upgrade.
+ * event keys (BullMQ rejects `:` in custom ids; these have none).
  */
 export function deliveryId(eventKey: string, subscriptionId: string): string {
-  const input = `${eventKey}|${subscriptionId}`;
-  if (isLegacyEventKey(eventKey)) return createHash('sha256').update(input).digest('hex').slice(0, 40);
-  return shortHash(input);
+  return shortHash(`${eventKey}|${subscriptionId}`);
 }
 
 /** What a delivery id looks like: made as an event key is (`deliveryId`). */

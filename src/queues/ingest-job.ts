@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { EVENT_KEY_FORMAT, eventKey, type CloudEvent } from '../events';
-import { DEFAULT_TENANT } from '../security';
 
 /** How the event reached ce-relay. */
 export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
@@ -8,8 +7,7 @@ export type ReceivedVia = 'binary' | 'structured' | 'batched' | 'intent';
 const ingestItem = {
   /** The event's identity key (tenant, source, id): what its dedupe claim is taken under. */
   key: z.string().regex(EVENT_KEY_FORMAT),
-  /** Absent in jobs queued before tenancy: the default tenant's. */
-  tenant: z.string().min(1).default(DEFAULT_TENANT),
+  tenant: z.string().min(1),
   receivedAt: z.string(),
   via: z.enum(['binary', 'structured', 'batched', 'intent']),
   event: z.looseObject({
@@ -19,9 +17,6 @@ const ingestItem = {
     specversion: z.literal('1.0'),
   }),
 };
-
-/** Payload of an `ingest` job, version 1: one event, deduplicated by BullMQ when it was queued. */
-export const ingestJobV1Schema = z.object({ v: z.literal(1), ...ingestItem });
 
 /**
  * Version 2: the events of one flush of concurrent requests. Deduplication is by claim (see
@@ -36,8 +31,8 @@ export const ingestBatchJobSchema = z.object({
 /** One event of a version 2 job. */
 export const ingestItemSchema = z.object(ingestItem);
 
-/** Every version a worker still takes. Validated again when a worker reads it. */
-export const ingestJobSchema = z.discriminatedUnion('v', [ingestJobV1Schema, ingestBatchJobSchema]);
+/** An ingest job as a worker reads it: validated again, item by item. */
+export const ingestJobSchema = ingestBatchJobSchema;
 
 /** One event as queued for ingest. */
 export interface IngestItem {

@@ -56,7 +56,6 @@ async function takeItems(
 export function createIngestWorker(options: IngestWorkerOptions): Worker {
   const limit = createConcurrencyLimit(options.concurrency);
   return createContractWorker(QUEUE_NAMES.ingest, ingestJobSchema, options, async (data, job) => {
-    if (data.v === 1) return limit(() => options.process(data));
     const items = await takeItems(job.id!, data.items, options);
     const owners = await options.claims.claim(
       job.id!,

@@ -11,7 +11,7 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** The tenant of `ADMIN_API_KEY`, of `INGEST_TOKENS` / `INGEST_BASIC_CREDENTIALS` and of data stored before tenancy. */
+/** The tenant of `ADMIN_API_KEY` and of `INGEST_TOKENS` / `INGEST_BASIC_CREDENTIALS` senders. */
 export const DEFAULT_TENANT = 'default';
 export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 

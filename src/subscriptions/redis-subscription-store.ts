@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { DEFAULT_TENANT } from '../security';
 import type { Subscription } from './subscription';
 import type { ListOptions, SubscriptionPage, SubscriptionStore } from './subscription-store';
 
@@ -14,11 +13,7 @@ export interface SubscriptionKeys {
   readonly changes: string;
 }
 
-/** Parses a stored subscription; those stored before tenancy belong to the default tenant. */
-const parse = (json: string): Subscription => {
-  const stored = JSON.parse(json) as Omit<Subscription, 'tenant'> & { tenant?: string };
-  return { ...stored, tenant: stored.tenant ?? DEFAULT_TENANT };
-};
+const parse = (json: string): Subscription => JSON.parse(json) as Subscription;
 
 const member = (s: Pick<Subscription, 'createdAt' | 'id'>) => `${s.createdAt}|${s.id}`;
 const SCAN_BATCH = 200;

@@ -198,17 +198,6 @@ describe('an event whose job was stored but not claimed (the request got a 503)'
     expect(await drain()).toEqual([]);
   });
 
-  it('a version 1 job (one event, queued by an earlier version) is still processed', async () => {
-    await ctx.queue.add('event', { v: 1, ...item });
-    expect(await drain()).toEqual([item.key]);
-  });
-
-  it('an event keyed by an earlier version (40 hex digits) is still processed', async () => {
-    const legacy = { ...item, key: 'ab'.repeat(20) };
-    await ctx.queue.add('events', { v: 2, items: [legacy] }, { jobId: 'legacy-key' });
-    expect(await drain()).toEqual([occurrenceKey(legacy.key, 'legacy-key')]);
-  });
-
   it('a claim that fails once the job is stored fails the enqueue (a 503), and the job still processes the event', async () => {
     const queue = createBullmqIngestQueue({
       connection: ctx.connection,

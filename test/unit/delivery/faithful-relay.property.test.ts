@@ -175,7 +175,7 @@ function ingressed(e: CloudEvent, quote: boolean): [ReceivedVia, CloudEvent][] {
 function stored(e: CloudEvent, via: ReceivedVia): CloudEvent {
   const job = JSON.parse(JSON.stringify({ v: 2, items: [makeIngestItem(e, via, 'default', new Date())] }));
   const parsed = ingestJobSchema.parse(job);
-  const item = parsed.v === 2 ? ingestItemSchema.parse(parsed.items[0]) : parsed;
+  const item = ingestItemSchema.parse(parsed.items[0]);
   return (JSON.parse(JSON.stringify({ event: item.event })) as { event: CloudEvent }).event;
 }
 

@@ -1,4 +1,4 @@
-import { EVENT_KEY_FORMAT, eventKey, isLegacyEventKey, occurrenceKey } from '../../../src/events';
+import { EVENT_KEY_FORMAT, eventKey, occurrenceKey } from '../../../src/events';
 
 describe('eventKey', () => {
   const identity = { source: '/tenants/1/orders', id: 'order-1' };
@@ -8,7 +8,6 @@ describe('eventKey', () => {
     expect(key).toMatch(/^[A-Za-z0-9_-]{20}$/);
     expect(eventKey({ ...identity }, 'default')).toBe(key);
     expect(EVENT_KEY_FORMAT.test(key)).toBe(true);
-    expect(isLegacyEventKey(key)).toBe(false);
   });
 
   it('differs by tenant, source and id, however their text is split', () => {
@@ -24,13 +23,9 @@ describe('eventKey', () => {
     expect(keys.size).toBe(7);
   });
 
-  it("takes the 40 hex digits of earlier versions' keys as keys too, and nothing else", () => {
-    const legacy = '0123456789abcdef0123456789abcdef01234567';
-    expect(EVENT_KEY_FORMAT.test(legacy)).toBe(true);
-    expect(isLegacyEventKey(legacy)).toBe(true);
+  it('takes nothing else as a key', () => {
     for (const bad of [
-      legacy.slice(1),
-      legacy.toUpperCase(),
+      '0123456789abcdef0123456789abcdef01234567',
       'AbC-_0123456789abcd', // 19
       'AbC-_0123456789abcd+', // '+' is not base64url
       'AbC-_0123456789abcd/',
