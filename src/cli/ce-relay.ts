@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, processEnvironment } from '../config';
 import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
-import { acknowledgeDataLoss, DEFAULT_REDIS_URL } from '../runtime';
+import { acknowledgeDataLoss, DEFAULT_REDIS_URL, findRunningRedis } from '../runtime';
 import { createApiKeyService, createRedisApiKeyStore } from '../security';
 import { KEYS_USAGE, runKeysCommand } from './keys-command';
 
@@ -18,7 +18,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const redisCommand = group === 'redis' && rest.length === 1 && rest[0] === 'acknowledge-loss';
   if (group !== 'keys' && !redisCommand) {
     process.stderr.write(`${USAGE}\n`);
-    return group === undefined || group === '--help' || group === 'help' ? 0 : 2;
+    return group === '--help' || group === 'help' ? 0 : 2;
   }
   let config;
   try {
@@ -28,13 +28,22 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ce-relay: ${error.message}\n`);
     return 2;
   }
-  const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const url = await findRunningRedis({
+    configuredUrl: config.REDIS_URL,
+    embeddedDir: config.EMBEDDED_REDIS_DIR,
+  });
+  if (url === undefined) {
+    process.stderr.write(
+      `ce-relay: no Redis answers at ${config.REDIS_URL ?? `${DEFAULT_REDIS_URL} and no embedded Redis of npm start is running`}; set REDIS_URL to the Redis that ce-relay uses\n`,
+    );
+    return 1;
+  }
   const redis = createRedisConnection(url, 'command');
   redis.on('error', () => undefined);
   try {
     if (!(await waitForReady(redis, 3_000))) {
       process.stderr.write(
-        `ce-relay: no Redis answers at ${url}; set REDIS_URL to the Redis that ce-relay uses (an embedded one logs its URL at start-up)\n`,
+        `ce-relay: no Redis answers at ${url}; set REDIS_URL to the Redis that ce-relay uses\n`,
       );
       return 1;
     }

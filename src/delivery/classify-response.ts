@@ -16,7 +16,7 @@ export interface ClassifyPolicy {
 }
 
 /**
- * Decides the outcome of one attempt (ARCHITECTURE section 6):
+ * Decides the outcome of one attempt (docs/delivery.md, the state machine):
  * 2xx delivered; 410 gives up and disables the subscription; 429/503 retry no sooner than
  * `Retry-After` (clamped); other 5xx, 408, timeouts and network errors retry on the schedule;
  * 3xx (redirects are not followed) and other 4xx give up unless `retryOn4xx`.

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logging';
 import {
@@ -64,16 +65,66 @@ export interface ResolveRedisOptions {
  * none of these works.
  */
 export async function resolveRedis(options: ResolveRedisOptions): Promise<ResolvedRedis> {
-  if (options.configuredUrl) return { url: options.configuredUrl };
+  const { logger } = options;
+  if (options.configuredUrl) {
+    logger.info({ url: redactUrl(options.configuredUrl) }, 'using the Redis of REDIS_URL');
+    return { url: options.configuredUrl };
+  }
   const defaultUrl = options.defaultUrl ?? DEFAULT_REDIS_URL;
-  if (await answersPing(defaultUrl)) return { url: defaultUrl };
+  if (await answersPing(defaultUrl)) {
+    logger.warn(
+      { url: defaultUrl },
+      `REDIS_URL is not set: using the Redis that answers at ${defaultUrl}; set REDIS_URL to choose`,
+    );
+    return { url: defaultUrl };
+  }
   const binary = options.redisServerBinary ?? 'redis-server';
   if (!isRedisServerInstalled(binary)) throw new NoRedisError(defaultUrl);
   const dir = path.resolve(options.embeddedDir);
   const embedded = await startRedisServer({ binary, port: await freePort(), dir });
-  options.logger.info(
+  // The CLI (`npx ce-relay`) reads this to find the same Redis.
+  const urlFile = embeddedUrlFile(dir);
+  writeFileSync(urlFile, `${embedded.url}\n`);
+  logger.info(
     { url: embedded.url, dir, pid: embedded.pid },
-    `no Redis at ${defaultUrl}: started an embedded redis-server (AOF on, data in ${dir}); it stops with ce-relay`,
+    `REDIS_URL is not set and no Redis answers at ${defaultUrl}: started an embedded redis-server (AOF on, data in ${dir}); it stops with ce-relay`,
   );
-  return { url: embedded.url, embedded };
+  return {
+    url: embedded.url,
+    embedded: {
+      ...embedded,
+      async stop() {
+        rmSync(urlFile, { force: true });
+        await embedded.stop();
+      },
+    },
+  };
+}
+
+/** Where a running embedded Redis's URL is written, beside its data. */
+export const embeddedUrlFile = (embeddedDir: string): string => path.join(path.resolve(embeddedDir), 'url');
+
+/**
+ * The Redis `npm start` would use, for the CLI: `REDIS_URL`, else the default address when it
+ * answers, else a running embedded Redis's (its URL file); undefined when none answers.
+ */
+export async function findRunningRedis(options: {
+  readonly configuredUrl: string | undefined;
+  readonly embeddedDir: string;
+  readonly defaultUrl?: string;
+}): Promise<string | undefined> {
+  if (options.configuredUrl) return options.configuredUrl;
+  const defaultUrl = options.defaultUrl ?? DEFAULT_REDIS_URL;
+  if (await answersPing(defaultUrl)) return defaultUrl;
+  const file = embeddedUrlFile(options.embeddedDir);
+  const url = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+  return url && (await answersPing(url)) ? url : undefined;
+}
+
+/** A Redis URL without its password, for logs. */
+function redactUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import { createKeySpace } from '../../../src/queues';
-import { freePort, NoRedisError, resolveRedis } from '../../../src/runtime';
+import { findRunningRedis, freePort, NoRedisError, resolveRedis } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
 import { ServiceHarness } from '../../support/service-harness';
 import { TestRedis } from '../../support/test-redis';
@@ -86,9 +86,16 @@ describe('resolveRedis', () => {
       expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
       expect(await client.config('GET', 'dir')).toEqual(['dir', dir]);
       client.disconnect();
+      // The CLI finds it through the URL file it leaves beside its data, and not once it stopped.
+      expect(await findRunningRedis({ configuredUrl: undefined, embeddedDir: dir, defaultUrl: nobody })).toBe(
+        resolved.url,
+      );
     } finally {
       await resolved.embedded?.stop();
     }
+    expect(await findRunningRedis({ configuredUrl: undefined, embeddedDir: dir, defaultUrl: nobody })).toBe(
+      undefined,
+    );
   });
 
   it('says how to get Redis when there is none at all', async () => {

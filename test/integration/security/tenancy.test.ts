@@ -71,6 +71,13 @@ describe('npx ce-relay keys', () => {
     expect(result.stderr).toMatch(/no Redis answers at redis:\/\/127\.0\.0\.1:1; set REDIS_URL/);
   });
 
+  it('prints its usage and exits 2 when given no command', () => {
+    const none = cli();
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/usage:\n {2}ce-relay keys create/);
+    expect(cli('--help').status).toBe(0);
+  });
+
   it('says what is wrong with bad input, and exits 2', () => {
     const bad = cli('keys', 'create', '--tenant', 'Not A Tenant', '--scopes', 'everything');
     expect(bad.status).toBe(2);
