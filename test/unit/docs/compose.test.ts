@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { configSchema } from '../../../src/config/config-schema';
+
+const ROOT = resolve(__dirname, '../../..');
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { environment?: Record<string, string>; ports?: string[]; healthcheck?: unknown }>;
+};
+const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+
+describe('docker-compose.yml', () => {
+  it('passes the settings the quick start needs, from .env, to the API', () => {
+    const api = compose.services.api!;
+    for (const name of ['ADMIN_API_KEY', 'ALLOW_SINK_CIDRS', 'RELAY_CONFIG', 'INGEST_TOKENS']) {
+      expect(api.environment?.[name]).toBe(`\${${name}:-}`);
+      expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
+    }
+    expect(compose.services.worker!.environment?.RELAY_CONFIG).toBe('${RELAY_CONFIG:-}');
+  });
+
+  it('publishes ports on 127.0.0.1 unless told otherwise, and health-checks the API', () => {
+    expect(compose.services.api!.ports).toEqual(['${API_BIND:-127.0.0.1}:8080:8080']);
+    expect(compose.services.redis!.ports).toEqual(['127.0.0.1:6379:6379']);
+    expect(JSON.stringify(compose.services.api!.healthcheck)).toContain('/readyz');
+  });
+
+  it('sets only variables that ce-relay knows', () => {
+    const known = new Set([...Object.keys(configSchema.shape), 'ROLE']);
+    for (const service of ['api', 'worker']) {
+      for (const name of Object.keys(compose.services[service]!.environment ?? {})) {
+        expect([service, name, known.has(name)]).toEqual([service, name, true]);
+      }
+    }
+  });
+});
