@@ -38,7 +38,7 @@ const NOT_ATTRIBUTES = new Set(['data', 'data_base64']);
  * Errors follow the TCK: an operator whose operand failed returns its type's zero value and
  * passes the error on; a failed implicit cast yields the zero value and evaluation goes on.
  * @throws CesqlParseError for an invalid expression
- * @see ../shared/specs/cesql/spec-v1.0.0.md
+ * @see https://github.com/cloudevents/spec/blob/main/cesql/spec.md
  */
 export function compileCesql(source: string): CompiledCesql {
   const missingFunctions: string[] = [];

@@ -7,7 +7,7 @@ import type { Subscription } from '../subscriptions';
  * The CloudEvents webhook validation handshake, run against a new subscription's sink when its
  * `delivery.handshake` is set: `OPTIONS` with `WebHook-Request-Origin`; the sink must answer 2xx
  * with `WebHook-Allowed-Origin` set to our origin or `*`. Otherwise the subscription is refused.
- * @see ../shared/specs/cloudevents/http-webhook-v1.0.2.md section 4
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection
  */
 export function createWebhookHandshake(options: {
   origin: string;

@@ -11,7 +11,7 @@ export interface WebhookHandshakeOptions {
 /**
  * Answers the CloudEvents webhook abuse-protection handshake: an `OPTIONS` request with
  * `WebHook-Request-Origin` is granted with `WebHook-Allowed-Origin` and `WebHook-Allowed-Rate`.
- * @see ../shared/specs/cloudevents/http-webhook-v1.0.2.md section 4
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection
  */
 export function webhookHandshake(options: WebhookHandshakeOptions): RequestHandler {
   return (req, res, next) => {

@@ -22,7 +22,7 @@ function readJsonBody(message: BindingMessage, media: MediaType): unknown {
 
 /**
  * Structured mode: the whole event is the body, in the JSON format; `ce-` headers are ignored.
- * @see ../shared/specs/cloudevents/http-protocol-binding-v1.0.2.md section 3.2
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md#32-structured-content-mode
  */
 export function parseStructuredMode(message: BindingMessage, media: MediaType): CloudEvent {
   const result = validateEvent(readJsonBody(message, media));
@@ -33,7 +33,7 @@ export function parseStructuredMode(message: BindingMessage, media: MediaType): 
 /**
  * Batched mode: a JSON array of events. All or nothing: one invalid event rejects the batch,
  * and every problem of every event is reported with its index.
- * @see ../shared/specs/cloudevents/http-protocol-binding-v1.0.2.md section 3.3
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md#33-batched-content-mode
  */
 export function parseBatchedMode(message: BindingMessage, media: MediaType): CloudEvent[] {
   const body = readJsonBody(message, media);

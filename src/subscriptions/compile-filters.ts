@@ -29,7 +29,7 @@ function comparing(
 /**
  * Compiles validated filters once into one predicate: the array is ANDed; `exact`, `prefix`,
  * `suffix` compare attribute values case-sensitively; `sql` is CESQL compiled once.
- * @see ../shared/specs/cloudevents/subscriptions-api-0.1-wip.md section 3.2.4
+ * @see https://github.com/cloudevents/spec/blob/main/subscriptions/spec.md (section 3.2.4, filters)
  */
 export function compileFilters(filters: readonly Filter[] | undefined): EventPredicate {
   if (!filters || filters.length === 0) return always;
