@@ -5,9 +5,10 @@ import { Command, type Redis } from 'ioredis';
  * Runs a Lua script by its SHA1 (EVALSHA), and by its text (EVAL) when Redis does not have it
  * yet (after a restart or SCRIPT FLUSH): what `redis.defineCommand` does, for calls with many
  * arguments. ioredis's command constructor copies every argument through `Array.prototype.flat`,
- * about 80 ns an argument on Node 20: half the client CPU of a batched call of a few hundred
- * arguments. The command here is built empty and given its arguments as they are. A connection's
- * `keyPrefix` is not applied (ce-relay's connections have none: its keys carry their `{prefix}`).
+ * much of the client CPU of a batched call of a few hundred arguments; the command here is built
+ * empty and given its arguments as they are (`Command.args`, which a test pins to the installed
+ * ioredis). A connection's `keyPrefix` is not applied (ce-relay's connections have none: its keys
+ * carry their `{prefix}`).
  */
 export function createScriptRunner(
   redis: Redis,

@@ -157,7 +157,7 @@ export function createDeliverProcessor(
     const result = await deps.send({
       url: subscription.sink,
       method: subscription.protocolsettings?.method ?? 'POST',
-      // Object.assign, not object spread: a tenth of the CPU here (Node 20), once per attempt.
+      // Object.assign, not object spread: the spread was a large share of this attempt's CPU (Node 20).
       headers: Object.assign({}, subscription.protocolsettings?.headers, message.headers, ownHeaders),
       body: message.body,
       timeoutMs: subscription.delivery.timeoutMs,

@@ -5,9 +5,8 @@ const SECRET_PREFIX = 'whsec_';
 
 /**
  * The HMAC key a Standard Webhooks secret stands for: the base64 after `whsec_`, decoded.
- * Signing goes through Node's crypto (OpenSSL) rather than `standardwebhooks`' `sign`, whose
- * pure-JavaScript SHA-256 took 11 us for a 730-byte body against 3 us here, on every attempt;
- * the tests hold the two to the same signatures, and the Standard Webhooks test vectors pass.
+ * Signing goes through Node's crypto (OpenSSL), several times faster on every attempt than
+ * `standardwebhooks`' pure-JavaScript SHA-256; the tests hold the two to the same signatures.
  */
 export function signingKey(secret: string): KeyObject {
   const key = Buffer.from(

@@ -12,8 +12,7 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
 /**
  * A new ingest job's id: 96 random bits in 16 characters of base64url. A job's id is written
  * about twenty times into Redis's AOF in its life (its keys, list entries and stream events, its
- * events' claims): a UUID's 36 characters were about 8 % of the bytes per event at low rates. Never
- * digits alone, which BullMQ refuses as custom ids.
+ * events' claims), so its length counts. Never digits alone, which BullMQ refuses as custom ids.
  */
 export function newIngestJobId(random: () => Buffer = () => randomBytes(12)): string {
   for (;;) {

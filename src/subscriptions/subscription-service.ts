@@ -59,8 +59,8 @@ function withoutEmpty<T extends object>(value: T): T {
 
 /**
  * A new subscription's id: 96 random bits in 16 characters of base64url. Each delivery writes its
- * subscription's id into several Redis keys and values (in-flight slots, index, record), so a
- * UUID's 36 characters were about 6 % of the AOF bytes per event. Earlier subscriptions keep theirs.
+ * subscription's id into several Redis keys and values (in-flight slots, index, record), so its
+ * length counts.
  */
 const newSubscriptionId = () => randomBytes(12).toString('base64url');
 
