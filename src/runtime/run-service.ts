@@ -1,5 +1,6 @@
 import type { Config, RelayConfig } from '../config';
 import type { Logger } from '../logging';
+import type { Subscription } from '../subscriptions';
 import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
 import { createDataMarker, type DataMarker } from './data-marker';
 import { createReadinessCheck } from './readiness';
@@ -14,6 +15,8 @@ const STARTUP_WAIT_MS = 3_000;
 export interface RunningService {
   /** The API's port, when this process runs the API. */
   readonly port: number | undefined;
+  /** The subscription as this process's workers route with it now; undefined without workers. */
+  workerSubscription(id: string): Subscription | undefined;
   /** Graceful stop: intake first, then in-flight work, then connections and an embedded Redis. */
   close(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export async function runService(
   const address = api?.server.address();
   return {
     port: typeof address === 'object' && address ? address.port : undefined,
+    workerSubscription: (id) => workers?.subscription(id),
     async close() {
       // Ingest answers 503 from now on, while in-flight work finishes; then the listener closes.
       draining = true;

@@ -24,11 +24,13 @@ import {
 } from '../queues';
 import { createEventRouter, createSubscriptionCache } from '../routing';
 import { createAddressPolicy } from '../security';
-import { createRedisSubscriptionStore, createSubscriptionService } from '../subscriptions';
+import { createRedisSubscriptionStore, createSubscriptionService, type Subscription } from '../subscriptions';
 import { packageVersion } from './package-info';
 
 export interface RunningWorkers {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
+  /** The subscription as these workers route with it now (their cache), if they know it. */
+  subscription(id: string): Subscription | undefined;
   /** Stops fetching jobs and waits for the active ones to finish. */
   close(): Promise<void>;
 }
@@ -191,6 +193,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       { name: 'ingest', isRunning: () => ingest.isRunning() },
       { name: 'deliver', isRunning: () => deliver.isRunning() },
     ],
+    subscription: (id) => subscriptions.index.get(id),
     async close() {
       closed = true;
       // With Redis down no job can finish: do not wait for one.

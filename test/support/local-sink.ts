@@ -27,6 +27,9 @@ export interface SinkAnswer {
 export class LocalSink {
   readonly received: ReceivedRequest[] = [];
   respond: (request: ReceivedRequest, index: number) => SinkAnswer = () => ({ status: 204 });
+  /** Answers sent so far. */
+  answered = 0;
+  private held: Promise<void> | undefined;
   private readonly server: Server;
 
   private constructor() {
@@ -45,12 +48,26 @@ export class LocalSink {
         };
         const index = this.received.push(request) - 1;
         const answer = this.respond(request, index);
-        setTimeout(() => {
-          res.writeHead(answer.status, answer.headers);
-          res.end(answer.body ?? '');
-        }, answer.delayMs ?? 0);
+        const send = () =>
+          setTimeout(() => {
+            res.writeHead(answer.status, answer.headers);
+            res.end(answer.body ?? '');
+            this.answered++;
+          }, answer.delayMs ?? 0);
+        if (this.held) void this.held.then(send);
+        else send();
       });
     });
+  }
+
+  /** Holds every answer (those in progress and to come) until the function returned is called. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
   }
 
   static async start(): Promise<LocalSink> {

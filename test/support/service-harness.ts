@@ -74,8 +74,25 @@ export class ServiceHarness {
     const res = await this.admin('post', '/subscriptions').send(body);
     if (res.status !== 201)
       throw new Error(`subscription refused: ${res.status} ${JSON.stringify(res.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await this.routingKnows(res.body.id as string, res.body.updatedAt as string);
     return { id: res.body.id as string, secret: res.body.secret as string };
+  }
+
+  /**
+   * Waits until the workers route with the subscription as of `updatedAt` (or later), or without
+   * it once deleted (`updatedAt` undefined).
+   */
+  async routingKnows(id: string, updatedAt: string | undefined): Promise<void> {
+    const current = () => this.running.workerSubscription(id)?.updatedAt;
+    const known = await eventually(
+      current,
+      (seen) => (updatedAt === undefined ? seen === undefined : seen !== undefined && seen >= updatedAt),
+      10_000,
+      10,
+    );
+    if (updatedAt === undefined ? known !== undefined : known === undefined) {
+      throw new Error(`the workers did not learn of subscription ${id} in time`);
+    }
   }
 
   postEvent(event: object): request.Test {

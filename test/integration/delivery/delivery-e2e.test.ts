@@ -45,8 +45,14 @@ describe('end to end', () => {
       () => aoSink.deliveries.length + intentSink.deliveries.length,
       (n) => n >= 8,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(aoSink.deliveries).toHaveLength(3);
+    // A marker to every sink, posted after: once it is in, any ninth delivery would have been too.
+    await harness.postEvent({ ...aoStatusChangedEvent(), id: 'marker-after' });
+    await eventually(
+      () => aoSink.deliveries.filter((r) => r.body.includes('marker-after')).length,
+      (n) => n >= 1,
+    );
+    const aoDeliveries = aoSink.deliveries.filter((r) => !r.body.includes('marker-after'));
+    expect(aoDeliveries).toHaveLength(3);
     expect(intentSink.deliveries).toHaveLength(5);
 
     const secrets = new Map([
@@ -54,7 +60,7 @@ describe('end to end', () => {
       [absent.id, absent.secret],
       [intent.id, intent.secret],
     ]);
-    for (const received of [...aoSink.deliveries, ...intentSink.deliveries]) {
+    for (const received of [...aoDeliveries, ...intentSink.deliveries]) {
       expect(received.headers['user-agent']).toMatch(/^ce-relay\/\d+\.\d+\.\d+$/);
       const verified = [...secrets.values()].filter((secret) => {
         try {
@@ -66,7 +72,7 @@ describe('end to end', () => {
       });
       expect(verified).toHaveLength(1);
     }
-    const webhookIds = [...aoSink.deliveries, ...intentSink.deliveries].map((r) => r.headers['webhook-id']);
+    const webhookIds = [...aoDeliveries, ...intentSink.deliveries].map((r) => r.headers['webhook-id']);
     expect(new Set(webhookIds).size).toBe(8);
 
     const structured = intentSink.deliveries.map(
@@ -80,9 +86,7 @@ describe('end to end', () => {
     expect(intentSink.deliveries[0]?.headers['content-type']).toBe(
       'application/cloudevents+json; charset=utf-8',
     );
-    const binary = aoSink.deliveries.filter(
-      (r) => r.headers['ce-type'] === 'intent.intervention.occupant_absent',
-    );
+    const binary = aoDeliveries.filter((r) => r.headers['ce-type'] === 'intent.intervention.occupant_absent');
     expect(binary).toHaveLength(2);
     expect(binary[0]?.headers['ce-subject']).toBe('PREV_2019');
     expect(JSON.parse(binary[0]!.body)).toMatchObject({ reference: 'PREV_2019' });

