@@ -37,9 +37,9 @@ const refused = (reason: string): SenderCheck => ({ ok: false, status: 401, reas
 
 /**
  * Checks a sender's `Authorization` header and names its tenant. Without one, a sender is the
- * default tenant's anonymous sender when ingest is open; with one, it must authenticate. Configured bearer tokens and
- * Basic pairs are the default tenant's senders (kept as SHA-256 digests, compared in constant
- * time). An API key with `events:write`, as a bearer token or as the Basic password (any user
+ * default tenant's anonymous sender when ingest is open; with one, it must authenticate.
+ * Configured bearer tokens and Basic pairs are the default tenant's senders (kept as SHA-256
+ * digests, compared in constant time). An API key with `events:write`, as a bearer token or as the Basic password (any user
  * name, for senders such as AO that only speak Basic), is a sender of the key's tenant.
  */
 export function createSenderAuthenticator(
