@@ -90,3 +90,16 @@ export class LocalSink {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** Starts sinks on demand for one test file, and closes them all after its tests. */
+export function sinksForFile(): () => Promise<LocalSink> {
+  const sinks: LocalSink[] = [];
+  afterAll(async () => {
+    await Promise.all(sinks.map((sink) => sink.close()));
+  });
+  return async () => {
+    const sink = await LocalSink.start();
+    sinks.push(sink);
+    return sink;
+  };
+}

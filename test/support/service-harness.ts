@@ -3,6 +3,7 @@ import request from 'supertest';
 import { loadConfig, type Config, type RelayConfig } from '../../src/config';
 import { runService, type RunningService } from '../../src/runtime';
 import { eventually } from './eventually';
+import { LocalSink } from './local-sink';
 import { TestRedis, uniquePrefix } from './test-redis';
 
 export const HARNESS_ADMIN_KEY = 'harness-admin-key-000000001';
@@ -110,4 +111,24 @@ export class ServiceHarness {
     await this.service.close();
     await this.redis.stop();
   }
+}
+
+/**
+ * A ServiceHarness and a LocalSink for one test file: started before its tests, stopped after.
+ * Read them from the answer inside tests (`ctx.harness`, `ctx.sink`).
+ */
+export function serviceWithSink(env: Record<string, string> = {}): {
+  readonly harness: ServiceHarness;
+  readonly sink: LocalSink;
+} {
+  const ctx = {} as { harness: ServiceHarness; sink: LocalSink };
+  beforeAll(async () => {
+    ctx.harness = await ServiceHarness.start(env);
+    ctx.sink = await LocalSink.start();
+  });
+  afterAll(async () => {
+    await ctx.harness.stop();
+    await ctx.sink.close();
+  });
+  return ctx;
 }

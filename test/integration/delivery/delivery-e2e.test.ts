@@ -1,24 +1,18 @@
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { eventually } from '../../support/eventually';
-import { LocalSink } from '../../support/local-sink';
+import { sinksForFile, type LocalSink } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
 import { aoStatusChangedEvent, interventionSeed } from '../../fixtures/seed-events';
 
 let harness: ServiceHarness;
-const sinks: LocalSink[] = [];
-const newSink = async () => {
-  const sink = await LocalSink.start();
-  sinks.push(sink);
-  return sink;
-};
+const newSink = sinksForFile();
 
 beforeAll(async () => {
   harness = await ServiceHarness.start();
 });
 afterAll(async () => {
   await harness.stop();
-  await Promise.all(sinks.map((s) => s.close()));
 });
 
 describe('end to end', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { eventually } from '../../support/eventually';
-import { LocalSink, type ReceivedRequest } from '../../support/local-sink';
+import { sinksForFile, type LocalSink, type ReceivedRequest } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
 import { verifiesOverBytes } from '../../support/verify-signature';
 
@@ -9,19 +9,13 @@ import { verifiesOverBytes } from '../../support/verify-signature';
 
 const ORIGIN = 'relay.example';
 let harness: ServiceHarness;
-const sinks: LocalSink[] = [];
-const newSink = async () => {
-  const sink = await LocalSink.start();
-  sinks.push(sink);
-  return sink;
-};
+const newSink = sinksForFile();
 
 beforeAll(async () => {
   harness = await ServiceHarness.start({ WEBHOOK_REQUEST_ORIGIN: ORIGIN });
 });
 afterAll(async () => {
   await harness.stop();
-  await Promise.all(sinks.map((s) => s.close()));
 });
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));

@@ -1,25 +1,14 @@
 import request from 'supertest';
 import { eventually } from '../../support/eventually';
-import { LocalSink } from '../../support/local-sink';
-import { ServiceHarness } from '../../support/service-harness';
+import { serviceWithSink } from '../../support/service-harness';
 
 // An attacker and a bystander post at once: whatever the attacker sends, every event the
 // bystander had acknowledged is delivered, and the attacker gets a 4xx, never a 202 or a 5xx.
 
-let harness: ServiceHarness;
-let sink: LocalSink;
-
-beforeAll(async () => {
-  harness = await ServiceHarness.start();
-  sink = await LocalSink.start();
-});
-afterAll(async () => {
-  await harness.stop();
-  await sink.close();
-});
+const ctx = serviceWithSink();
 
 const structured = (body: string) =>
-  request(harness.base).post('/events').set('content-type', 'application/cloudevents+json').send(body);
+  request(ctx.harness.base).post('/events').set('content-type', 'application/cloudevents+json').send(body);
 
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 const poison = [
@@ -33,7 +22,7 @@ const poison = [
 
 describe('hostile senders beside a bystander', () => {
   it('cost the bystander nothing: each of its 202s is delivered, each poison event refused', async () => {
-    await harness.subscribe({ sink: sink.url, types: ['bystander.event'] });
+    await ctx.harness.subscribe({ sink: ctx.sink.url, types: ['bystander.event'] });
     const bystander = Array.from({ length: 60 }, (_, i) =>
       JSON.stringify({ specversion: '1.0', id: `b${i}`, source: '/bystander', type: 'bystander.event' }),
     );
@@ -43,7 +32,7 @@ describe('hostile senders beside a bystander', () => {
     expect(statuses.slice(60, 60 + poison.length)).toEqual(poison.map(() => 400));
 
     const delivered = await eventually(
-      () => new Set(sink.deliveries.map((r) => (JSON.parse(r.body) as { id: string }).id)),
+      () => new Set(ctx.sink.deliveries.map((r) => (JSON.parse(r.body) as { id: string }).id)),
       (ids) => ids.size >= 60,
       15_000,
     );
@@ -56,10 +45,10 @@ describe('hostile senders beside a bystander', () => {
       { id: 'leap-offset', time: '2017-01-01T01:59:60+02:00' },
       { id: 'schema', dataschema: 'foo:?q' },
     ].map((e) => ({ specversion: '1.0', source: '/edge', type: 'edge.event', ...e }));
-    const subscription = await harness.subscribe({ sink: sink.url, types: ['edge.event'] });
-    for (const event of events) expect((await harness.postEvent(event)).status).toBe(202);
+    const subscription = await ctx.harness.subscribe({ sink: ctx.sink.url, types: ['edge.event'] });
+    for (const event of events) expect((await ctx.harness.postEvent(event)).status).toBe(202);
     const records = await eventually(
-      () => harness.deliveries(`subscription=${subscription.id}`),
+      () => ctx.harness.deliveries(`subscription=${subscription.id}`),
       (list) => list.length === events.length && list.every((d) => d.status !== 'pending'),
       8000,
     );
