@@ -4,3 +4,4 @@ export type { EventRecord, EventRecordStore, EnrichmentFailure } from './event-r
 export { createRedisEventRecordStore, type RedisEventRecordStoreOptions } from './redis-event-record-store';
 export { createIngestProcessor, type IngestProcessorDeps, type IngestWork } from './ingest-processor';
 export { createCachedEventRecords, type CachedEventRecordsOptions } from './cached-event-records';
+export { isAbsoluteUri, isUriReference } from './uri';

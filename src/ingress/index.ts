@@ -17,4 +17,3 @@ export { parseJsonBytes } from './decode';
 export { declaresJson } from './media-type';
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 export { eventProblem, validateEvent } from './validate-event';
-export { isUriReference, isAbsoluteUri } from './uri';

@@ -3,7 +3,7 @@ import type { Problem } from '../errors';
 import type { CloudEvent } from '../events';
 import { declaresJson, parseMediaType } from './media-type';
 import { isRfc3339Timestamp } from './rfc3339';
-import { isAbsoluteUri, isUriReference } from './uri';
+import { isAbsoluteUri, isUriReference } from '../events';
 
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 const INT32_MIN = -2_147_483_648;

@@ -1,18 +1,13 @@
+import type { InlineFirstAttempts } from '../delivery';
 import type { CloudEvent } from '../events';
-import type { DeliveryJob, DeliveryQueue, ScheduledDelivery } from '../queues';
+import type { DeliveryQueue } from '../queues';
 import type { SubscriptionIndex } from './subscription-index';
-
-/** First attempts made while routing (see `createInlineFirstAttempts`). */
-export interface InlineAttempts {
-  split(jobs: readonly DeliveryJob[]): { inline: DeliveryJob[]; queued: DeliveryJob[] };
-  attempt(jobs: readonly DeliveryJob[]): Promise<ScheduledDelivery[]>;
-}
 
 export interface EventRouterDeps {
   readonly index: Pick<SubscriptionIndex, 'match'>;
   readonly deliveries: Pick<DeliveryQueue, 'enqueue' | 'schedule'>;
-  /** Without it, every delivery gets a job. */
-  readonly inline?: InlineAttempts;
+  /** First attempts made while routing; without them, every delivery gets a job. */
+  readonly inline?: Pick<InlineFirstAttempts, 'split' | 'attempt'>;
 }
 
 export type EventRouter = (record: {

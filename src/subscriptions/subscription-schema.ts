@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUriReference } from '../ingress';
+import { isUriReference } from '../events';
 import type { DeliverySettings } from './subscription';
 import { filterSchema } from './filter-schema';
 

@@ -1,4 +1,4 @@
-import { isAbsoluteUri, isUriReference } from '../../../src/ingress/uri';
+import { isAbsoluteUri, isUriReference } from '../../../src/events/uri';
 
 describe('URI checks (RFC 3986)', () => {
   it.each([
