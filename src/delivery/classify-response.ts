@@ -1,4 +1,4 @@
-import { parseRetryAfter } from './retry-after';
+import { parseRetryAfter } from '../outbound';
 import type { SendResult } from './send-result';
 
 /** What to do after an attempt. `delayMs` is absent when the retry schedule decides. */

@@ -1,6 +1,5 @@
 export type { SendResult } from './send-result';
 export { classifyResponse, type AttemptOutcome, type ClassifyPolicy } from './classify-response';
-export { parseRetryAfter } from './retry-after';
 export { scheduledDelayMs } from './retry-schedule';
 export {
   buildRequest,
