@@ -180,8 +180,15 @@ describe('replay', () => {
       () => harness.deliveries(`subscription=${subscription.id}&status=delivered`),
       (list) => list.length === 5,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const replayed = sink.deliveries.slice(mark).filter((r) => r.body.includes('replay.bulk'));
+    // A marker posted after: once it is delivered, a sixth replayed delivery would have been too.
+    await harness.postEvent(event('bulk-marker', 'replay.bulk', '2026-11-22T09:00:00Z'));
+    await eventually(
+      () => sink.deliveries.filter((r) => r.body.includes('bulk-marker')).length,
+      (n) => n === 1,
+    );
+    const replayed = sink.deliveries
+      .slice(mark)
+      .filter((r) => r.body.includes('replay.bulk') && !r.body.includes('bulk-marker'));
     expect(replayed).toHaveLength(5);
     // Queued in event-time order (the replay service's unit test); they may arrive in another
     // order, as deliveries run in parallel.
