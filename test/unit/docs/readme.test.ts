@@ -1,19 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => join('docs', name))];
 
-describe('README', () => {
-  it('links only to files inside the repository, or to public addresses', () => {
-    const targets = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
-    const local = targets.filter((t) => !/^https?:\/\//.test(t));
-    expect(local.filter((t) => !resolve(ROOT, t).startsWith(`${ROOT}/`))).toEqual([]);
-    expect(local.filter((t) => !existsSync(resolve(ROOT, t)))).toEqual([]);
+describe('README and docs/', () => {
+  it.each(pages)('%s links only to files inside the repository, or to public addresses', (page) => {
+    const text = readFileSync(join(ROOT, page), 'utf8');
+    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
+    const local = targets.filter((t) => !/^https?:\/\//.test(t)).map((t) => resolve(ROOT, dirname(page), t));
+    expect(local.filter((target) => !target.startsWith(`${ROOT}/`))).toEqual([]);
+    expect(local.filter((target) => !existsSync(target))).toEqual([]);
   });
 
-  it('shows receivers how to verify every body they can get', () => {
+  it('README shows receivers how to verify every body they can get', () => {
     expect(readme).toContain('verify(rawBody, headers, { jsonParse: false })');
     expect(readme).toContain('(examples/receiver/verify-webhook.ts)');
+  });
+
+  it('README stays a page for users: under 250 lines', () => {
+    expect(readme.split('\n').length).toBeLessThan(250);
   });
 });
