@@ -203,6 +203,16 @@ describe('enrichment from AO', () => {
     expect(JSON.stringify(result.event).length).toBeLessThan(10_000);
   });
 
+  it('fails a fetch whose answer nests deeper than an event may', async () => {
+    const deep = Array.from({ length: 100 }).reduce<unknown>((inner) => ({ a: inner }), 1);
+    ao.resources.set(order('deep'), deep);
+    const result = await createEnricher([client(upstream())])(aoEvent(order('deep')));
+    expect(result.fetched).toBe(0);
+    expect(result.failures).toEqual([
+      { reference: order('deep'), reason: expect.stringMatching(/nests deeper than 64 levels/) },
+    ]);
+  });
+
   it('never sends client credentials to a token URL the address policy refuses', async () => {
     // 127.0.0.2 is loopback too, but outside the policy's allowlist (127.0.0.1 only).
     const tokens = await UpstreamSimulator.start('127.0.0.2');
