@@ -1,5 +1,4 @@
-import type { CloudEvent } from '../events';
-import { declaresJson } from '../ingress';
+import { declaresJson, type CloudEvent } from '../events';
 import type { ContentMode } from '../subscriptions';
 
 export interface OutgoingMessage {

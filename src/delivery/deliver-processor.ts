@@ -1,5 +1,7 @@
 import type { EventRecord, EventRecordStore } from '../events';
-import { deliveryId, type DeliverDecision, type DeliveryJob } from '../queues';
+import type { DeliveryJob } from '../queues';
+import type { DeliverDecision } from './deliver-decision';
+import { deliveryId } from './delivery-id';
 import type { Subscription } from '../subscriptions';
 import { createRequestBuilder, type buildRequest, type OutgoingMessage } from './build-request';
 import { classifyResponse, type AttemptOutcome } from './classify-response';

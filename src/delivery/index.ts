@@ -36,3 +36,5 @@ export {
   type InlineFirstAttempts,
   type InlineFirstAttemptsDeps,
 } from './inline-first-attempts';
+export { deliveryId, DELIVERY_ID_FORMAT } from './delivery-id';
+export type { DeliverDecision } from './deliver-decision';

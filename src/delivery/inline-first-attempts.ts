@@ -1,4 +1,5 @@
-import type { DeliverDecision, DeliveryJob, ScheduledDelivery } from '../queues';
+import type { DeliveryJob, ScheduledDelivery } from '../queues';
+import type { DeliverDecision } from './deliver-decision';
 import type { Subscription } from '../subscriptions';
 import { SLOT_LEASE_MARGIN_MS } from './deliver-processor';
 import type { SubscriptionPace } from './subscription-pace';

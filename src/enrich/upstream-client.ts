@@ -2,7 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config';
 import { literalRefused, type AddressPolicy } from '../security';
 import { parseRetryAfter } from '../outbound';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../ingress';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../events';
 import { createOAuth2TokenProvider, type TokenProvider } from './oauth2-token-provider';
 import type { UpstreamRateLimiter } from './upstream-rate-limiter';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deliveryNotFound, type DeliveryStore, type ReplayService } from '../delivery';
 import { AppError, problemsFromZod } from '../errors';
 import { EVENT_KEY_FORMAT, type EventRecordStore } from '../events';
-import { DELIVERY_ID_FORMAT } from '../queues';
+import { DELIVERY_ID_FORMAT } from '../delivery';
 import type { SubscriptionService } from '../subscriptions';
 import { jsonBody } from './json-body';
 import { principalOf, type ScopeGuard } from './scope-guard';

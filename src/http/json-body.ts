@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { unsupportedMediaType } from '../errors';
-import { nestsDeeperThan } from '../ingress';
+import { nestsDeeperThan } from '../events';
 
 /** Nesting a management body may have: filters nest, but not this far. */
 export const MAX_BODY_DEPTH = 32;

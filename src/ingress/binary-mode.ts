@@ -1,8 +1,7 @@
 import { invalidCloudEvent, type Problem } from '../errors';
-import type { CloudEvent } from '../events';
+import { isJsonMediaType, isTextMediaType, parseMediaType, type CloudEvent } from '../events';
 import { headerValue, type BindingMessage } from './binding-message';
 import { decodeUtf8, parseJsonBytes, percentDecodeHeader, unquoteHeader } from './decode';
-import { isJsonMediaType, isTextMediaType, parseMediaType } from './media-type';
 import { validateEvent } from './validate-event';
 
 const PREFIX = 'ce-';

@@ -14,6 +14,4 @@ export {
   type EventAcceptorDeps,
 } from './event-acceptor';
 export { parseJsonBytes } from './decode';
-export { declaresJson } from './media-type';
-export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 export { eventProblem, validateEvent } from './validate-event';

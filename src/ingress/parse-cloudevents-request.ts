@@ -1,8 +1,7 @@
 import { unsupportedMediaType } from '../errors';
-import type { CloudEvent } from '../events';
+import { parseMediaType, type CloudEvent } from '../events';
 import { headerValue, type BindingMessage } from './binding-message';
 import { hasBinaryHeaders, parseBinaryMode } from './binary-mode';
-import { parseMediaType } from './media-type';
 import { parseBatchedMode, parseStructuredMode } from './structured-mode';
 
 export type ContentMode = 'binary' | 'structured' | 'batched';

@@ -1,8 +1,7 @@
 import { invalidCloudEvent, unsupportedMediaType } from '../errors';
-import type { CloudEvent } from '../events';
+import type { CloudEvent, MediaType } from '../events';
 import type { BindingMessage } from './binding-message';
 import { parseJsonBytes } from './decode';
-import type { MediaType } from './media-type';
 import { validateEvent } from './validate-event';
 
 /** Structured and batched modes use the JSON event format, which is UTF-8 only. */

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { Problem } from '../errors';
-import type { CloudEvent } from '../events';
-import { declaresJson, parseMediaType } from './media-type';
+import { declaresJson, parseMediaType, isAbsoluteUri, isUriReference, type CloudEvent } from '../events';
 import { isRfc3339Timestamp } from './rfc3339';
-import { isAbsoluteUri, isUriReference } from '../events';
 
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 const INT32_MIN = -2_147_483_648;

@@ -1,10 +1,8 @@
 import { DelayedError, type Worker } from 'bullmq';
+import type { DeliverDecision } from '../delivery/deliver-decision';
 import { createContractWorker, type WorkerOptions } from './contract-worker';
 import { deliveryJobSchema } from './delivery-job';
 import { QUEUE_NAMES } from './key-space';
-
-export type DeliverDecision =
-  { readonly kind: 'done' } | { readonly kind: 'later'; readonly delayMs: number };
 
 export interface DeliverWorkerOptions extends WorkerOptions {
   readonly process: (job: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EVENT_KEY_FORMAT, shortHash } from '../events';
+import { deliveryId } from '../delivery/delivery-id';
+import { EVENT_KEY_FORMAT } from '../events';
 
 /** Payload of a `deliver` job, version 1: ids only; the event is read from its record. */
 export const deliveryJobSchema = z.object({
@@ -11,18 +12,6 @@ export const deliveryJobSchema = z.object({
 });
 
 export type DeliveryJob = z.input<typeof deliveryJobSchema>;
-
-/**
- * The delivery id of (event, subscription): deterministic, so routing an event twice names the
- * same delivery (and BullMQ keeps one job per id). 120 bits in 20 characters of base64url, like
- * event keys (BullMQ rejects `:` in custom ids; these have none).
- */
-export function deliveryId(eventKey: string, subscriptionId: string): string {
-  return shortHash(`${eventKey}|${subscriptionId}`);
-}
-
-/** What a delivery id looks like: made as an event key is (`deliveryId`). */
-export const DELIVERY_ID_FORMAT = EVENT_KEY_FORMAT;
 
 /** The BullMQ job id of one round of a delivery. */
 export function deliveryJobId(job: DeliveryJob): string {

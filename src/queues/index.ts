@@ -29,12 +29,11 @@ export {
   type IngestSetAside,
   type SetAsideItem,
 } from './ingest-set-aside';
-export { deliveryJobSchema, deliveryId, type DeliveryJob } from './delivery-job';
+export { deliveryJobSchema, deliveryJobId, type DeliveryJob } from './delivery-job';
 export {
   createBullmqDeliveryQueue,
   type DeliveryQueue,
   type ScheduledDelivery,
 } from './bullmq-delivery-queue';
-export { deliveryJobId, DELIVERY_ID_FORMAT } from './delivery-job';
-export { createDeliverWorker, type DeliverWorkerOptions, type DeliverDecision } from './deliver-worker';
+export { createDeliverWorker, type DeliverWorkerOptions } from './deliver-worker';
 export type { EnqueueDeliveryOptions } from './bullmq-delivery-queue';

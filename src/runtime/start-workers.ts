@@ -10,7 +10,8 @@ import {
   createRedisSubscriptionHealth,
 } from '../delivery';
 import { createEnricher, createRedisUpstreamRateLimiter, createUpstreamClient } from '../enrich';
-import { createCachedEventRecords, createIngestProcessor, createRedisEventRecordStore } from '../events';
+import { createCachedEventRecords, createRedisEventRecordStore } from '../events';
+import { createIngestProcessor } from '../ingest';
 import { eventProblem } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
 import {

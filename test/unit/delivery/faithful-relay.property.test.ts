@@ -4,7 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { verifyWebhook } from '../../../examples/receiver/verify-webhook';
 import { buildRequest, signRequest } from '../../../src/delivery';
 import type { CloudEvent } from '../../../src/events';
-import { declaresJson, parseCloudEventsRequest, type BindingMessage } from '../../../src/ingress';
+import { declaresJson } from '../../../src/events';
+import { parseCloudEventsRequest, type BindingMessage } from '../../../src/ingress';
 import { ingestItemSchema, ingestJobSchema, makeIngestItem, type ReceivedVia } from '../../../src/queues';
 
 // Every event ce-relay accepts reaches a subscriber as it was received, in both content modes:

@@ -1,5 +1,9 @@
-import { createInlineFirstAttempts, createSubscriptionPace } from '../../../src/delivery';
-import type { DeliverDecision, DeliveryJob } from '../../../src/queues';
+import {
+  createInlineFirstAttempts,
+  createSubscriptionPace,
+  type DeliverDecision,
+} from '../../../src/delivery';
+import type { DeliveryJob } from '../../../src/queues';
 import type { Subscription } from '../../../src/subscriptions';
 import { makeSubscription } from '../../fixtures/make-subscription';
 

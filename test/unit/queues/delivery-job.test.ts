@@ -1,5 +1,6 @@
 import { eventKey } from '../../../src/events';
-import { deliveryId, deliveryJobId, deliveryJobSchema } from '../../../src/queues';
+import { deliveryId } from '../../../src/delivery';
+import { deliveryJobId, deliveryJobSchema } from '../../../src/queues';
 
 describe('delivery ids', () => {
   const key = eventKey({ source: '/orders', id: 'o-1' }, 'default');

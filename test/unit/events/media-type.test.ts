@@ -1,4 +1,4 @@
-import { isJsonMediaType, isTextMediaType, parseMediaType } from '../../../src/ingress/media-type';
+import { isJsonMediaType, isTextMediaType, parseMediaType } from '../../../src/events';
 
 describe('parseMediaType', () => {
   it('lower-cases type, subtype and parameter names', () => {

@@ -1,5 +1,4 @@
-import type { CloudEvent } from './cloud-event';
-import type { EnrichmentFailure, EventRecordStore } from './event-record-store';
+import type { CloudEvent, EnrichmentFailure, EventRecordStore } from '../events';
 
 /** The fields of an ingest job the processor needs (the queue validates the full contract). */
 export interface IngestWork {

@@ -1,0 +1,1 @@
+export { createIngestProcessor, type IngestProcessorDeps, type IngestWork } from './ingest-processor';
