@@ -1,6 +1,7 @@
 import type { EventRecord, EventRecordStore } from '../events';
 import type { DeliveryJob } from '../queues';
 import type { DeliverDecision } from './deliver-decision';
+import { afterAttempt, beforeAttempt } from './delivery-steps';
 import { deliveryId } from './delivery-id';
 import type { Subscription } from '../subscriptions';
 import { createRequestBuilder, type buildRequest, type OutgoingMessage } from './build-request';
@@ -8,7 +9,6 @@ import { classifyResponse, type AttemptOutcome } from './classify-response';
 import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
 import type { InflightLimiter } from './inflight-limiter';
-import { scheduledDelayMs } from './retry-schedule';
 import { createRequestSigner } from './sign-request';
 import type { SubscriptionHealth } from './subscription-health';
 import { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
@@ -133,12 +133,11 @@ export function createDeliverProcessor(
   /** One attempt; `release` frees the subscription's in-flight slot once the answer is in. */
   const attempt = async (
     record: DeliveryRecord,
-    stored: EventRecord | undefined,
+    stored: EventRecord,
     subscription: Subscription,
     release: () => Promise<void>,
     onSend: OnSend | undefined,
   ): Promise<DeliverDecision> => {
-    if (!stored) return finishWithoutSending(record, 'the event record has expired');
     const started = now();
     const event = subscription.delivery.enrich === false ? stored.event : (stored.enriched ?? stored.event);
     let message: OutgoingMessage;
@@ -172,15 +171,11 @@ export function createDeliverProcessor(
     pace.note(subscription.id, result.durationMs, outcome.kind === 'delivered');
     const attemptCount = record.attemptCount + 1;
     const roundAttempts = record.roundAttempts + 1;
-    const delayMs =
-      outcome.kind === 'retry'
-        ? (outcome.delayMs ?? scheduledDelayMs(roundAttempts, subscription.delivery.retrySchedule, random))
-        : undefined;
-    const final = outcome.kind !== 'retry' || delayMs === undefined;
-    const status = outcome.kind === 'delivered' ? 'delivered' : final ? 'failed' : 'pending';
+    const next = afterAttempt(outcome, roundAttempts, subscription.delivery.retrySchedule, random);
     const at = now();
-    const nextAttemptAt = final ? undefined : new Date(at.getTime() + delayMs).toISOString();
-    const error = outcome.kind === 'delivered' ? undefined : reasonOf(outcome, final);
+    const nextAttemptAt =
+      next.status === 'pending' ? new Date(at.getTime() + next.delayMs).toISOString() : undefined;
+    const error = next.status === 'delivered' ? undefined : next.error;
     // The record, the subscription's health and its slot are independent writes: one round trip.
     const recorded = deps.deliveries.recordAttempt(
       record.id,
@@ -191,13 +186,20 @@ export function createDeliverProcessor(
         ...(result.kind === 'response'
           ? { statusCode: result.status, responseExcerpt: result.excerpt }
           : { errorClass: result.errorClass, error: result.message }),
-        outcome: status === 'delivered' ? 'delivered' : final ? 'failed' : 'retry',
+        outcome: next.status === 'pending' ? 'retry' : next.status,
         ...(nextAttemptAt ? { nextAttemptAt } : {}),
       },
-      { status, attemptCount, roundAttempts, updatedAt: at.toISOString(), nextAttemptAt, lastError: error },
+      {
+        status: next.status,
+        attemptCount,
+        roundAttempts,
+        updatedAt: at.toISOString(),
+        nextAttemptAt,
+        lastError: error,
+      },
     );
     await Promise.all([recorded, updateHealth(subscription, outcome, at), release()]);
-    return final ? done : { kind: 'later', delayMs: delayMs };
+    return next.status === 'pending' ? { kind: 'later', delayMs: next.delayMs } : done;
   };
 
   const updateHealth = async (subscription: Subscription, outcome: AttemptOutcome, at: Date) => {
@@ -230,39 +232,31 @@ export function createDeliverProcessor(
           )
         : false,
     ]);
-    if (!record || record.round !== job.round || record.status !== 'pending') {
-      if (slot) await deps.limiter.release(job.subscriptionId, id);
-      return done;
+    const step = beforeAttempt({
+      record,
+      jobRound: job.round,
+      subscription,
+      slot,
+      event: stored,
+      nowMs: now().getTime(),
+      dueToleranceMs: DUE_TOLERANCE_MS,
+    });
+    if (step.kind !== 'attempt' && slot) await deps.limiter.release(job.subscriptionId, id);
+    if (step.kind === 'nothing') return done;
+    if (step.kind === 'not_due') return { kind: 'later', delayMs: step.delayMs };
+    if (step.kind === 'fail') return finishWithoutSending(step.record, step.reason);
+    if (step.kind === 'wait') {
+      return later(step.why === 'paused' ? deps.pausedDelayMs : busyDelay(job.subscriptionId));
     }
-    // A retry is not due yet (a job for it was queued again, e.g. after an inline attempt that
-    // outlasted its budget): wait until it is, as scheduled.
-    const dueInMs = record.nextAttemptAt ? Date.parse(record.nextAttemptAt) - now().getTime() : 0;
-    if (dueInMs > DUE_TOLERANCE_MS) {
-      if (slot) await deps.limiter.release(job.subscriptionId, id);
-      return { kind: 'later', delayMs: dueInMs };
-    }
-    if (!subscription) return finishWithoutSending(record, 'the subscription was deleted');
-    if (subscription.status === 'disabled') {
-      return finishWithoutSending(
-        record,
-        `the subscription is disabled: ${subscription.disabledReason ?? 'no reason given'}`,
-      );
-    }
-    if (subscription.status === 'paused') return later(deps.pausedDelayMs);
-    if (!slot) return later(busyDelay(subscription.id));
     let released = false;
     const release = () => {
       released = true;
-      return deps.limiter.release(subscription.id, id);
+      return deps.limiter.release(job.subscriptionId, id);
     };
     try {
-      return await attempt(record, stored, subscription, release, onSend);
+      return await attempt(step.record, step.event, step.subscription, release, onSend);
     } finally {
       if (!released) await release();
     }
   };
-}
-
-function reasonOf(outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>, final: boolean): string {
-  return outcome.kind === 'retry' && final ? `${outcome.reason}; no retries left` : outcome.reason;
 }

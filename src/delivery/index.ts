@@ -38,3 +38,4 @@ export {
 } from './inline-first-attempts';
 export { deliveryId, DELIVERY_ID_FORMAT } from './delivery-id';
 export type { DeliverDecision } from './deliver-decision';
+export { afterAttempt, beforeAttempt, type AfterAttempt, type BeforeAttempt } from './delivery-steps';

@@ -1,0 +1,81 @@
+import type { AttemptOutcome } from './classify-response';
+import type { DeliveryStatus } from './delivery-record';
+import { scheduledDelayMs } from './retry-schedule';
+
+interface RecordState {
+  readonly round: number;
+  readonly status: DeliveryStatus;
+  readonly nextAttemptAt?: string;
+}
+
+interface SubscriptionState {
+  readonly status: string;
+  readonly disabledReason?: string;
+}
+
+/** What a deliver job does before any request (docs/delivery.md, the state machine). */
+export type BeforeAttempt<R, S, E> =
+  /** No record, a job of another round, or a delivery already final: nothing to do. */
+  | { readonly kind: 'nothing' }
+  /** The retry is not due yet: come back when it is. */
+  | { readonly kind: 'not_due'; readonly delayMs: number }
+  /** The delivery ends failed without a request. */
+  | { readonly kind: 'fail'; readonly record: R; readonly reason: string }
+  /** The subscription is paused, or at its in-flight cap: wait without an attempt. */
+  | { readonly kind: 'wait'; readonly why: 'paused' | 'busy' }
+  | { readonly kind: 'attempt'; readonly record: R; readonly subscription: S; readonly event: E };
+
+export interface BeforeAttemptInput<R extends RecordState, S extends SubscriptionState, E> {
+  readonly record: R | undefined;
+  readonly jobRound: number;
+  /** Absent once the subscription was deleted. */
+  readonly subscription: S | undefined;
+  /** Whether the job holds a slot under the subscription's in-flight cap. */
+  readonly slot: boolean;
+  /** The event's record; absent once it expired. */
+  readonly event: E | undefined;
+  readonly nowMs: number;
+  /** A retry due within this long is made now: clocks of worker processes differ a little. */
+  readonly dueToleranceMs: number;
+}
+
+export function beforeAttempt<R extends RecordState, S extends SubscriptionState, E>(
+  input: BeforeAttemptInput<R, S, E>,
+): BeforeAttempt<R, S, E> {
+  const { record, subscription, event } = input;
+  if (!record || record.round !== input.jobRound || record.status !== 'pending') return { kind: 'nothing' };
+  const dueInMs = record.nextAttemptAt ? Date.parse(record.nextAttemptAt) - input.nowMs : 0;
+  if (dueInMs > input.dueToleranceMs) return { kind: 'not_due', delayMs: dueInMs };
+  if (!subscription) return { kind: 'fail', record, reason: 'the subscription was deleted' };
+  if (subscription.status === 'disabled') {
+    const why = subscription.disabledReason ?? 'no reason given';
+    return { kind: 'fail', record, reason: `the subscription is disabled: ${why}` };
+  }
+  if (subscription.status === 'paused') return { kind: 'wait', why: 'paused' };
+  if (!input.slot) return { kind: 'wait', why: 'busy' };
+  if (event === undefined) return { kind: 'fail', record, reason: 'the event record has expired' };
+  return { kind: 'attempt', record, subscription, event };
+}
+
+/** Where a delivery goes after an answer (or no answer) from its sink. */
+export type AfterAttempt =
+  | { readonly status: 'delivered' }
+  | { readonly status: 'pending'; readonly delayMs: number; readonly error: string }
+  | { readonly status: 'failed'; readonly error: string };
+
+/**
+ * A retry waits as long as the sink asked (`Retry-After`) or the schedule says for this attempt
+ * of the round; once the schedule is used up, the delivery has failed.
+ */
+export function afterAttempt(
+  outcome: AttemptOutcome,
+  roundAttempts: number,
+  schedule: readonly number[],
+  random: () => number,
+): AfterAttempt {
+  if (outcome.kind === 'delivered') return { status: 'delivered' };
+  if (outcome.kind === 'give_up') return { status: 'failed', error: outcome.reason };
+  const delayMs = outcome.delayMs ?? scheduledDelayMs(roundAttempts, schedule, random);
+  if (delayMs === undefined) return { status: 'failed', error: `${outcome.reason}; no retries left` };
+  return { status: 'pending', delayMs, error: outcome.reason };
+}

@@ -1,0 +1,124 @@
+import { afterAttempt, beforeAttempt, type AttemptOutcome, type DeliveryStatus } from '../../../src/delivery';
+
+describe('beforeAttempt: what a deliver job does before any request', () => {
+  const now = Date.parse('2026-12-02T10:00:00.000Z');
+  const pending: { round: number; status: DeliveryStatus; nextAttemptAt?: string } = {
+    round: 0,
+    status: 'pending',
+  };
+  const active = { status: 'active' };
+  const base = {
+    record: pending,
+    jobRound: 0,
+    subscription: active,
+    slot: true,
+    event: 'the stored event',
+    nowMs: now,
+    dueToleranceMs: 1_000,
+  };
+
+  type Input = Parameters<
+    typeof beforeAttempt<typeof pending, { status: string; disabledReason?: string }, string>
+  >[0];
+  it.each<[string, Partial<Input>, string]>([
+    ['no record (the event expired before the first attempt)', { record: undefined }, 'nothing'],
+    ['a job of an earlier round', { jobRound: 1, record: { ...pending, round: 2 } }, 'nothing'],
+    ['a delivery already delivered', { record: { ...pending, status: 'delivered' } }, 'nothing'],
+    ['a delivery already failed', { record: { ...pending, status: 'failed' } }, 'nothing'],
+    ['the subscription was deleted', { subscription: undefined }, 'fail'],
+    ['the subscription is disabled', { subscription: { status: 'disabled' } }, 'fail'],
+    ['the subscription is paused', { subscription: { status: 'paused' }, slot: false }, 'wait'],
+    ['the subscription is at its in-flight cap', { slot: false }, 'wait'],
+    ['the event record expired', { event: undefined }, 'fail'],
+    [
+      'a retry due within the tolerance',
+      { record: { ...pending, nextAttemptAt: '2026-12-02T10:00:00.900Z' } },
+      'attempt',
+    ],
+    ['everything in place', {}, 'attempt'],
+  ])('%s: %s', (_name, change, kind) => {
+    expect(beforeAttempt({ ...base, ...change }).kind).toBe(kind);
+  });
+
+  it('a retry not due yet comes back when it is, before anything else is looked at', () => {
+    const record = { ...pending, nextAttemptAt: '2026-12-02T10:00:05.000Z' };
+    expect(beforeAttempt({ ...base, record, subscription: undefined })).toEqual({
+      kind: 'not_due',
+      delayMs: 5_000,
+    });
+  });
+
+  it('says why a delivery ends without a request, and why it waits', () => {
+    const disabled = { status: 'disabled', disabledReason: 'the sink answered 410 Gone' };
+    expect(beforeAttempt({ ...base, subscription: disabled })).toMatchObject({
+      reason: 'the subscription is disabled: the sink answered 410 Gone',
+    });
+    expect(beforeAttempt({ ...base, subscription: { status: 'disabled' } })).toMatchObject({
+      reason: 'the subscription is disabled: no reason given',
+    });
+    expect(beforeAttempt({ ...base, event: undefined })).toMatchObject({
+      reason: 'the event record has expired',
+    });
+    expect(beforeAttempt({ ...base, subscription: { status: 'paused' } })).toEqual({
+      kind: 'wait',
+      why: 'paused',
+    });
+    expect(beforeAttempt({ ...base, slot: false })).toEqual({ kind: 'wait', why: 'busy' });
+  });
+
+  it('hands the attempt what it needs', () => {
+    expect(beforeAttempt(base)).toEqual({
+      kind: 'attempt',
+      record: pending,
+      subscription: active,
+      event: 'the stored event',
+    });
+  });
+});
+
+describe('afterAttempt: where a delivery goes after an answer', () => {
+  const schedule = [5, 300];
+  const middle = () => 0.5;
+  const retry = (delayMs?: number): AttemptOutcome => ({
+    kind: 'retry',
+    reason: 'the sink answered 503',
+    ...(delayMs === undefined ? {} : { delayMs }),
+  });
+
+  it.each<[string, AttemptOutcome, number, ReturnType<typeof afterAttempt>]>([
+    ['2xx', { kind: 'delivered' }, 1, { status: 'delivered' }],
+    [
+      'a give-up',
+      { kind: 'give_up', reason: 'the sink answered 404' },
+      1,
+      { status: 'failed', error: 'the sink answered 404' },
+    ],
+    [
+      'a retry on the schedule',
+      retry(),
+      1,
+      { status: 'pending', delayMs: 5_000, error: 'the sink answered 503' },
+    ],
+    ['the second retry', retry(), 2, { status: 'pending', delayMs: 300_000, error: 'the sink answered 503' }],
+    [
+      'a retry after the schedule',
+      retry(),
+      3,
+      { status: 'failed', error: 'the sink answered 503; no retries left' },
+    ],
+    [
+      'Retry-After within the schedule',
+      retry(42_000),
+      1,
+      { status: 'pending', delayMs: 42_000, error: 'the sink answered 503' },
+    ],
+    [
+      'Retry-After after the schedule',
+      retry(42_000),
+      3,
+      { status: 'pending', delayMs: 42_000, error: 'the sink answered 503' },
+    ],
+  ])('%s', (_name, outcome, roundAttempts, expected) => {
+    expect(afterAttempt(outcome, roundAttempts, schedule, middle)).toEqual(expected);
+  });
+});
