@@ -3,7 +3,7 @@ import { createRedisDeliveryStore } from '../../../src/delivery';
 import { createKeySpace } from '../../../src/queues';
 import { freePort } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
-import { RELAY_ADMIN_KEY, startRelayProcess } from '../../support/relay-process';
+import { PROBE_SOURCE, RELAY_ADMIN_KEY, startRelayProcess } from '../../support/relay-process';
 import { LocalSink } from '../../support/local-sink';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 
@@ -26,7 +26,7 @@ it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, ex
       .set('authorization', `Bearer ${RELAY_ADMIN_KEY}`)
       .send({ sink: sink.url });
     expect(created.status).toBe(201);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await relay.routesTo(sink);
     const event = { specversion: '1.0', id: 'in-flight', source: '/shutdown', type: 'shutdown.test' };
     const post = () =>
       request(base)
@@ -35,7 +35,7 @@ it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, ex
         .send(JSON.stringify(event));
     expect((await post()).status).toBe(202);
     await eventually(
-      () => sink.received.length,
+      () => sink.deliveries.filter((r) => !r.body.includes(PROBE_SOURCE)).length,
       (n) => n === 1,
     );
 
@@ -51,7 +51,9 @@ it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, ex
       failed: 60,
     });
     const { items } = await deliveries.list({ tenant: 'default', limit: 10 });
-    expect(items.map((d) => [d.eventId, d.status])).toEqual([['in-flight', 'delivered']]);
+    expect(items.filter((d) => d.eventSource !== PROBE_SOURCE).map((d) => [d.eventId, d.status])).toEqual([
+      ['in-flight', 'delivered'],
+    ]);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await sink.close();

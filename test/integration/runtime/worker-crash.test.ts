@@ -3,7 +3,12 @@ import { createRedisDeliveryStore } from '../../../src/delivery';
 import { createKeySpace } from '../../../src/queues';
 import { freePort } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
-import { RELAY_ADMIN_KEY, startRelayProcess, type RelayProcess } from '../../support/relay-process';
+import {
+  PROBE_SOURCE,
+  RELAY_ADMIN_KEY,
+  startRelayProcess,
+  type RelayProcess,
+} from '../../support/relay-process';
 import { LocalSink } from '../../support/local-sink';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 
@@ -24,7 +29,7 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
       .set('authorization', `Bearer ${RELAY_ADMIN_KEY}`)
       .send({ sink: sink.url, delivery: { timeoutMs: 2000, retrySchedule: [1, 1, 1] } });
     expect(created.status).toBe(201);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await first.routesTo(sink);
     const batch = Array.from({ length: 30 }, (_, i) => ({
       specversion: '1.0',
       id: `crash-${i}`,
@@ -38,7 +43,7 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
     expect(posted.status).toBe(202);
 
     await eventually(
-      () => sink.received.length,
+      () => crashEvents(sink).length,
       (n) => n >= 5,
       10_000,
     );
@@ -52,7 +57,10 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
       failed: 60,
     });
     const done = await eventually(
-      async () => (await deliveries.list({ tenant: 'default', limit: 100 })).items,
+      async () =>
+        (await deliveries.list({ tenant: 'default', limit: 100 })).items.filter(
+          (d) => d.eventSource !== PROBE_SOURCE,
+        ),
       (items) => items.length === 30 && items.every((d) => d.status === 'delivered'),
       30_000,
       200,
@@ -60,7 +68,7 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
     expect(done.map((d) => d.status)).toEqual(Array(30).fill('delivered'));
     // Every event reached the sink; any that arrived twice carried the same webhook-id both times.
     const byEvent = new Map<string, Set<string>>();
-    for (const r of sink.received) {
+    for (const r of crashEvents(sink)) {
       const id = (JSON.parse(r.body) as { id: string }).id;
       byEvent.set(id, (byEvent.get(id) ?? new Set()).add(String(r.headers['webhook-id'])));
     }
@@ -74,3 +82,7 @@ it('after a worker is SIGKILLed mid-delivery, a new one completes every delivery
     await redis.stop();
   }
 }, 60_000);
+
+function crashEvents(sink: LocalSink) {
+  return sink.deliveries.filter((r) => !r.body.includes(PROBE_SOURCE));
+}
