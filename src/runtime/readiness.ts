@@ -7,10 +7,15 @@ export interface ReadinessDeps {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
   /** Why Redis is taken to have lost ce-relay's data, if it is (see `DataMarker`). */
   readonly dataLost?: () => Promise<string | undefined>;
+  /** False once the process drains for shutdown: a load balancer should send it nothing new. */
+  readonly accepting?: () => boolean;
   readonly timeoutMs?: number;
 }
 
-/** Ready when Redis answers PING in time, still holds ce-relay's data, and every local worker runs. */
+/**
+ * Ready when the process is not shutting down, Redis answers PING in time, still holds ce-relay's
+ * data, and every local worker runs.
+ */
 export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
   const timeoutMs = deps.timeoutMs ?? 1000;
   /** `probe`'s verdict, or false when it fails or takes longer than the timeout. */
@@ -34,6 +39,7 @@ export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
       dataLost ? within(async () => (await dataLost()) === undefined) : undefined,
     ]);
     const checks: Record<string, boolean> = { redis };
+    if (deps.accepting) checks.accepting = deps.accepting();
     if (data !== undefined) checks.data = data;
     for (const worker of deps.workers) checks[`worker:${worker.name}`] = worker.isRunning();
     return { ready: Object.values(checks).every(Boolean), checks };

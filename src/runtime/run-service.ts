@@ -42,6 +42,7 @@ export async function runService(
   const readiness = createReadinessCheck({
     redis: health,
     workers: workers?.workers ?? [],
+    accepting: () => !draining,
     dataLost: async () => {
       await guard.look();
       return guard.reason();

@@ -40,7 +40,12 @@ it('on SIGTERM: refuses new events with 503, finishes the delivery in flight, ex
     );
 
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A draining process is not ready (a load balancer stops sending to it), and refuses events.
+    const readyz = await eventually(
+      () => request(base).get('/readyz'),
+      (res) => res.status === 503,
+    );
+    expect(readyz.body.checks.accepting).toBe(false);
     const during = await post();
     expect(during.status).toBe(503);
     expect(during.body.code).toBe('shutting_down');

@@ -34,7 +34,7 @@ describe('runService (ROLE=all)', () => {
     const ready = await request(harness.base).get('/readyz');
     expect(ready.body).toEqual({
       status: 'ready',
-      checks: { redis: true, data: true, 'worker:ingest': true, 'worker:deliver': true },
+      checks: { redis: true, accepting: true, data: true, 'worker:ingest': true, 'worker:deliver': true },
     });
 
     const event = aoStatusChangedEvent();
