@@ -134,6 +134,14 @@ export const configSchema = z.object({
     .describe(
       'Routing makes the first attempt itself for quick, healthy subscriptions (usually under a tenth of this), handing one whose request is unanswered after this long to a job; 0: a job for every delivery.',
     ),
+  SLOT_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100)
+    .describe(
+      'An attempt whose subscription is at its maxInFlight waits in the worker this long for a slot (for subscriptions that answer quicker than this) before its job goes back to the queue.',
+    ),
   DELIVERED_RETENTION_SECONDS: positiveInt(7 * 86_400).describe('How long delivered records are kept.'),
   FAILED_RETENTION_SECONDS: positiveInt(30 * 86_400).describe(
     'How long failed records (dead letters) are kept.',

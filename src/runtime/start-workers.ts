@@ -101,7 +101,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     }),
     // A subscription this process keeps at its cap: attempts wait here briefly, not in the queue.
     limiter: createLocalSlotGate(createRedisInflightLimiter(records, keys.inflight), {
-      maxWaitMs: 100,
+      maxWaitMs: config.SLOT_WAIT_MS,
       typicalMs: (id) => pace.typicalMs(id),
     }),
     send: sender,

@@ -31,6 +31,14 @@ const as = (key: string, method: 'get' | 'post' | 'delete', path: string) =>
   request(harness.base)[method](path).set('authorization', `Bearer ${key}`);
 
 describe('npx ce-relay keys', () => {
+  // The CLI runs dist/: build it first (once; a long while on a busy machine), not in a test.
+  beforeAll(() => {
+    const built = spawnSync(process.execPath, [path.join(__dirname, '../../../scripts/build-if-stale.js')], {
+      stdio: 'ignore',
+    });
+    expect(built.status).toBe(0);
+  }, 600_000);
+
   it('creates a key shown once, lists it without the key, and deletes it', async () => {
     const created = cli('keys', 'create', '--tenant', 'cli-co', '--scopes', 'subscriptions:read', '--json');
     expect(created.status).toBe(0);
