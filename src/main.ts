@@ -24,7 +24,7 @@ export async function main(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     process.stderr.write(`ce-relay: ${error.message}\n`);
     process.exit(2);
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   try {
     const service = await runService(config, logger, relay);
     installShutdown(() => service.close(), config.SHUTDOWN_GRACE_MS, logger);

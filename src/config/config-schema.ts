@@ -83,6 +83,37 @@ export const configSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino log level.'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'])
+    .optional()
+    .describe(
+      '`json` (one object a line) or `pretty` (for people); default: pretty on a terminal, JSON otherwise.',
+    ),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(9464)
+    .describe(
+      'Port of the listener of a worker-only process (`ROLE=worker`): `/metrics`, `/healthz`, `/readyz`. API processes serve them on `PORT`.',
+    ),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe(
+      'When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>` (metric labels name subscriptions).',
+    ),
+  METRICS_TOP_SUBSCRIPTIONS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(20)
+    .describe(
+      'How many subscriptions, those with the largest backlogs, get per-subscription backlog gauges.',
+    ),
   INTENT_TIME_ZONE: z
     .string()
     .refine(isTimeZone, 'not an IANA time zone')

@@ -1,6 +1,7 @@
 import type { EventRecord, EventRecordStore } from '../events';
 import type { DeliveryJob } from '../queues';
 import type { DeliverDecision } from './deliver-decision';
+import type { DeliveryObserver } from './delivery-observer';
 import { afterAttempt, beforeAttempt } from './delivery-steps';
 import { deliveryId } from './delivery-id';
 import type { Subscription } from '../subscriptions';
@@ -37,6 +38,8 @@ export interface DeliverProcessorDeps {
   readonly requestOrigin?: string;
   /** Serializes an event for a content mode (a cached `buildRequest` by default). */
   readonly buildRequest?: typeof buildRequest;
+  /** Logs and metrics of each attempt. */
+  readonly observer?: DeliveryObserver;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -94,12 +97,21 @@ export function createDeliverProcessor(
       outcome: 'failed',
     };
     const counted = attempted ? 1 : 0;
-    await deps.deliveries.recordAttempt(record.id, attempt, {
+    await deps.deliveries.recordAttempt(record, attempt, {
       status: 'failed',
       attemptCount: record.attemptCount + counted,
       roundAttempts: record.roundAttempts + counted,
       updatedAt: at,
       lastError: reason,
+    });
+    deps.observer?.attempted({
+      delivery: record,
+      attempt: record.attemptCount + counted,
+      outcome: 'failed',
+      sent: false,
+      ...(attempted ? { errorClass: attempted } : {}),
+      error: reason,
+      durationMs: 0,
     });
     return done;
   };
@@ -178,7 +190,7 @@ export function createDeliverProcessor(
     const error = next.status === 'delivered' ? undefined : next.error;
     // The record, the subscription's health and its slot are independent writes: one round trip.
     const recorded = deps.deliveries.recordAttempt(
-      record.id,
+      record,
       {
         round: record.round,
         at: started.toISOString(),
@@ -199,6 +211,19 @@ export function createDeliverProcessor(
       },
     );
     await Promise.all([recorded, updateHealth(subscription, outcome, at), release()]);
+    deps.observer?.attempted({
+      delivery: record,
+      attempt: attemptCount,
+      outcome: next.status === 'pending' ? 'retry' : next.status,
+      sent: true,
+      ...(result.kind === 'response'
+        ? { statusCode: result.status }
+        : { errorClass: result.errorClass, error: result.message }),
+      ...(error !== undefined && result.kind === 'response' ? { error } : {}),
+      durationMs: result.durationMs,
+      nextAttemptAt,
+      receivedAt: stored.receivedAt,
+    });
     return next.status === 'pending' ? { kind: 'later', delayMs: next.delayMs } : done;
   };
 

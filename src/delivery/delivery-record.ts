@@ -66,6 +66,17 @@ export interface DeliveryPage {
   readonly nextCursor?: string;
 }
 
+/** What names a delivery in the store's writes. */
+export type DeliveryRef = Pick<DeliveryRecord, 'id' | 'subscriptionId'>;
+
+export interface Backlogs {
+  readonly total: number;
+  /** Creation time (ms) of the oldest pending delivery. */
+  readonly oldestMs?: number;
+  /** The subscriptions with the largest backlogs, largest first. */
+  readonly largest: readonly { subscriptionId: string; pending: number; oldestMs?: number }[];
+}
+
 /** Port for delivery records. */
 export interface DeliveryStore {
   /** Creates the record unless it exists, in one round trip; answers the record as stored. */
@@ -74,7 +85,7 @@ export interface DeliveryStore {
   attempts(id: string): Promise<DeliveryAttempt[]>;
   /** Appends an attempt and updates the record; a final status starts the retention clock. */
   recordAttempt(
-    id: string,
+    delivery: DeliveryRef,
     attempt: DeliveryAttempt,
     update: Pick<DeliveryRecord, 'status' | 'attemptCount' | 'roundAttempts' | 'updatedAt'> & {
       nextAttemptAt?: string;
@@ -82,7 +93,16 @@ export interface DeliveryStore {
     },
   ): Promise<void>;
   /** Atomically moves a delivery in one of `from` to pending with the next round; undefined when it was not in `from`. */
-  beginReplay(id: string, from: readonly DeliveryStatus[], at: string): Promise<number | undefined>;
+  beginReplay(
+    delivery: DeliveryRef,
+    from: readonly DeliveryStatus[],
+    at: string,
+  ): Promise<number | undefined>;
+  /**
+   * The pending deliveries of these subscriptions: in all, the oldest one's creation (or replay)
+   * time, and per subscription for the `top` subscriptions with the most.
+   */
+  backlogs(subscriptionIds: readonly string[], top: number): Promise<Backlogs>;
   list(query: DeliveryQuery): Promise<DeliveryPage>;
   forEvent(eventKey: string): Promise<DeliveryRecord[]>;
 }

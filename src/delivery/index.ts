@@ -14,6 +14,8 @@ export type {
   DeliveryAttempt,
   DeliveryStatus,
   DeliveryStore,
+  Backlogs,
+  DeliveryRef,
   DeliveryQuery,
   DeliveryPage,
   NewDelivery,
@@ -28,6 +30,7 @@ export {
   deliveryNotFound,
   type ReplayService,
   type BulkReplayQuery,
+  type ReplayReport,
 } from './replay-service';
 export { createWebhookHandshake } from './webhook-handshake-client';
 export { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
@@ -39,3 +42,4 @@ export {
 export { deliveryId, DELIVERY_ID_FORMAT } from './delivery-id';
 export type { DeliverDecision } from './deliver-decision';
 export { afterAttempt, beforeAttempt, type AfterAttempt, type BeforeAttempt } from './delivery-steps';
+export type { AttemptReport, DeliveryObserver } from './delivery-observer';

@@ -16,17 +16,19 @@ export const ENSURE_FIELDS = [
   'createdAt',
 ] as const;
 
-// KEYS: per delivery, its record, tenant index, subscription index and event set. ARGV: per
-// delivery, its index member ("<time>|<id>"), id, oldest member to keep, then the values of
-// ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery); the
-// record's status is 'pending'. Answers, per delivery, the record found, or an empty list when it
-// created it (the caller knows what it wrote). Index entries older than the longest retention
-// are trimmed here (each index once per call), so indexes do not grow forever. Each index and
-// event set gets its new members in one command (the deliveries of an event share its set and
-// their tenant's index): fewer commands, and fewer bytes in the AOF.
+// KEYS: per delivery, its record, tenant index, subscription index, event set and the
+// subscription's pending set. ARGV: per delivery, its index member ("<time>|<id>"), id,
+// oldest member to keep, creation time in ms, then the values of ENSURE_FIELDS (values only: the
+// names are the script's, not sent for every delivery); the record's status is 'pending'. Answers,
+// per delivery, the record found, or an empty list when it created it (the caller knows what it
+// wrote). Index entries older than the longest retention are trimmed here (each index once per
+// call), so indexes do not grow forever. Each index and event set gets its new members in one
+// command (the deliveries of an event share its set and their tenant's index): fewer commands,
+// and fewer bytes in the AOF. A new delivery joins its subscription's pending set (by creation
+// time), which metrics read.
 export const ENSURE = `
 ${luaNames(ENSURE_FIELDS)}
-local per = 3 + #names
+local per = 4 + #names
 local found = {}
 -- New members per key, keys in the order they came: sorted-set indexes, and event sets.
 local indexes, sets = { order = {}, members = {} }, { order = {}, members = {} }
@@ -46,16 +48,17 @@ local function trim(index, oldest)
   redis.call('ZREMRANGEBYLEX', index, '-', '(' .. oldest)
 end
 local a = 1
-for k = 1, #KEYS, 4 do
+for k = 1, #KEYS, 5 do
   if redis.call('EXISTS', KEYS[k]) == 1 then
     found[#found + 1] = redis.call('HGETALL', KEYS[k])
   else
     local fields = { 'status', 'pending' }
     for i, name in ipairs(names) do
       fields[2 * i + 1] = name
-      fields[2 * i + 2] = ARGV[a + 2 + i]
+      fields[2 * i + 2] = ARGV[a + 3 + i]
     end
     redis.call('HSET', KEYS[k], unpack(fields))
+    redis.call('ZADD', KEYS[k + 4], ARGV[a + 3], ARGV[a + 1])
     trim(KEYS[k + 1], ARGV[a + 2])
     trim(KEYS[k + 2], ARGV[a + 2])
     add(indexes, KEYS[k + 1], 0, ARGV[a])
@@ -69,16 +72,18 @@ for _, key in ipairs(indexes.order) do redis.call('ZADD', key, unpack(indexes.me
 for _, key in ipairs(sets.order) do redis.call('SADD', key, unpack(sets.members[key])) end
 return found`;
 
-// KEYS: record, attempts list. ARGV: updatedAt, then the statuses a replay may start from.
+// KEYS: record, attempts list, the subscription's pending set. ARGV: updatedAt, the time in ms,
+// id, then the statuses a replay may start from.
 export const BEGIN_REPLAY = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
-for i = 2, #ARGV do
+for i = 4, #ARGV do
   if ARGV[i] == status then
     redis.call('PERSIST', KEYS[1])
     redis.call('PERSIST', KEYS[2])
     redis.call('HSET', KEYS[1], 'status', 'pending', 'updatedAt', ARGV[1], 'roundAttempts', '0')
     redis.call('HDEL', KEYS[1], 'nextAttemptAt', 'lastError')
+    redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
     return redis.call('HINCRBY', KEYS[1], 'round', 1)
   end
 end
@@ -94,19 +99,20 @@ export const ATTEMPT_FIELDS = [
   'lastError',
 ] as const;
 
-// KEYS: per delivery, its record and attempts list. ARGV: per delivery, the attempt (JSON), TTL in
-// seconds (0: none), then the values of ATTEMPT_FIELDS; a field whose value is empty is removed (a
-// field that is not there costs no write, to the AOF either).
+// KEYS: per delivery, its record, attempts list and the subscription's pending set. ARGV: per
+// delivery, the attempt (JSON), TTL in seconds (0: none), id, then the values of ATTEMPT_FIELDS; a field whose value is empty is removed (a field that is not
+// there costs no write, to the AOF either). A final status takes the delivery out of its
+// subscription's pending set.
 export const RECORD_ATTEMPT = `
 ${luaNames(ATTEMPT_FIELDS)}
-local per = 2 + #names
+local per = 3 + #names
 local done = {}
 local a = 1
-for k = 1, #KEYS, 2 do
+for k = 1, #KEYS, 3 do
   redis.call('RPUSH', KEYS[k + 1], ARGV[a])
   local set, unset = {}, {}
   for i, name in ipairs(names) do
-    local value = ARGV[a + 1 + i]
+    local value = ARGV[a + 2 + i]
     if value == '' then
       unset[#unset + 1] = name
     else
@@ -121,6 +127,8 @@ for k = 1, #KEYS, 2 do
     redis.call('EXPIRE', KEYS[k], ttl)
     redis.call('EXPIRE', KEYS[k + 1], ttl)
   end
+  local status = ARGV[a + 3]
+  if status == 'delivered' or status == 'failed' then redis.call('ZREM', KEYS[k + 2], ARGV[a + 2]) end
   a = a + per
   done[#done + 1] = 1
 end

@@ -23,6 +23,8 @@ export interface DeliveryKeys {
   readonly byTenant: (tenant: string) => string;
   readonly bySubscription: (subscriptionId: string) => string;
   readonly byEvent: (eventKey: string) => string;
+  /** A subscription's pending deliveries, by creation time. */
+  readonly pending: (subscriptionId: string) => string;
 }
 
 export interface RetentionSeconds {
@@ -34,7 +36,7 @@ export interface RetentionSeconds {
 const member = (ms: number, id: string) => `${String(ms).padStart(15, '0')}|${id}`;
 
 type Scripted = Redis & {
-  ceBeginReplay(k1: string, k2: string, ...argv: string[]): Promise<number>;
+  ceBeginReplay(k1: string, k2: string, k3: string, ...argv: string[]): Promise<number>;
 };
 
 /**
@@ -78,7 +80,7 @@ export function createRedisDeliveryStore(
 ): DeliveryStore {
   const scripted = redis as Scripted;
   if (typeof scripted.ceBeginReplay !== 'function')
-    redis.defineCommand('ceBeginReplay', { numberOfKeys: 2, lua: BEGIN_REPLAY });
+    redis.defineCommand('ceBeginReplay', { numberOfKeys: 3, lua: BEGIN_REPLAY });
   // The deliveries of one event, and the attempts answered together, share one command.
   const ensureMany = createBatchedScript<string[]>(redis, ENSURE);
   const recordMany = createBatchedScript<number>(redis, RECORD_ATTEMPT);
@@ -117,7 +119,12 @@ export function createRedisDeliveryStore(
       // round at 0 or `updatedAt` equal to `createdAt` (`fromHash` knows them): fewer bytes for
       // Redis to write to its AOF and to keep, three times an event. Sent as values only, in the
       // order of ENSURE_FIELDS (the script has the names).
-      const argv = [member(createdMs, d.id), d.id, member(createdMs - longestRetentionMs, '')];
+      const argv = [
+        member(createdMs, d.id),
+        d.id,
+        member(createdMs - longestRetentionMs, ''),
+        String(createdMs),
+      ];
       for (const name of ENSURE_FIELDS) argv.push(d[name]);
       const [flat] = await ensureMany([
         {
@@ -126,6 +133,7 @@ export function createRedisDeliveryStore(
             keys.byTenant(d.tenant),
             keys.bySubscription(d.subscriptionId),
             keys.byEvent(d.eventKey),
+            keys.pending(d.subscriptionId),
           ],
           argv,
         },
@@ -143,7 +151,7 @@ export function createRedisDeliveryStore(
         (json) => JSON.parse(json) as DeliveryAttempt,
       );
     },
-    async recordAttempt(id, attempt, update) {
+    async recordAttempt({ id, subscriptionId }, attempt, update) {
       // A final status starts the retention clock.
       const ttl =
         update.status === 'delivered'
@@ -152,13 +160,50 @@ export function createRedisDeliveryStore(
             ? retention.failed
             : 0;
       // Values only, in the order of ATTEMPT_FIELDS (the script has the names); '' removes a field.
-      const argv = [JSON.stringify(attempt), String(ttl)];
+      const argv = [JSON.stringify(attempt), String(ttl), id];
       for (const name of ATTEMPT_FIELDS) argv.push(String(update[name] ?? ''));
-      await recordMany([{ keys: [keys.delivery(id), keys.attempts(id)], argv }]);
+      const pending = keys.pending(subscriptionId);
+      await recordMany([{ keys: [keys.delivery(id), keys.attempts(id), pending], argv }]);
     },
-    async beginReplay(id, from, at) {
-      const round = await scripted.ceBeginReplay(keys.delivery(id), keys.attempts(id), at, ...from);
+    async beginReplay({ id, subscriptionId }, from, at) {
+      const round = await scripted.ceBeginReplay(
+        keys.delivery(id),
+        keys.attempts(id),
+        keys.pending(subscriptionId),
+        at,
+        String(Date.parse(at)),
+        id,
+        ...from,
+      );
       return round < 0 ? undefined : round;
+    },
+    async backlogs(subscriptionIds, top) {
+      // Each subscription's count and oldest pending delivery: one pipelined round trip.
+      const pipeline = redis.pipeline();
+      for (const id of subscriptionIds) {
+        pipeline.zcard(keys.pending(id)).zrange(keys.pending(id), '0', '0', 'WITHSCORES');
+      }
+      const replies = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      });
+      const pending = subscriptionIds
+        .map((subscriptionId, i) => {
+          const oldest = (replies[2 * i + 1] as string[])[1];
+          return {
+            subscriptionId,
+            pending: replies[2 * i] as number,
+            ...(oldest === undefined ? {} : { oldestMs: Number(oldest) }),
+          };
+        })
+        .filter((backlog) => backlog.pending > 0)
+        .sort((a, b) => b.pending - a.pending);
+      const oldest = pending.flatMap((backlog) => (backlog.oldestMs === undefined ? [] : [backlog.oldestMs]));
+      return {
+        total: pending.reduce((sum, backlog) => sum + backlog.pending, 0),
+        ...(oldest.length > 0 ? { oldestMs: Math.min(...oldest) } : {}),
+        largest: pending.slice(0, top),
+      };
     },
     async list(query: DeliveryQuery) {
       const index = query.subscriptionId

@@ -7,8 +7,20 @@ export interface ReplayServiceDeps {
   readonly queue: Pick<DeliveryQueue, 'enqueue'>;
   /** Bulk replays start one delivery every `spacingMs`, behind live traffic. */
   readonly bulkSpacingMs: number;
+  /** Told of every replay that queued deliveries (logs and metrics). */
+  readonly onReplayed?: (replay: ReplayReport) => void;
   readonly now?: () => Date;
 }
+
+export type ReplayReport =
+  | { readonly kind: 'one'; readonly tenant: string; readonly deliveryId: string; readonly round: number }
+  | {
+      readonly kind: 'bulk';
+      readonly tenant: string;
+      readonly subscriptionId: string;
+      readonly queued: number;
+      readonly matched: number;
+    };
 
 export interface BulkReplayQuery {
   readonly tenant: string;
@@ -49,7 +61,7 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
     async replayOne(tenant, id) {
       const record = await deps.deliveries.get(id);
       if (record?.tenant !== tenant) throw deliveryNotFound(id);
-      const round = await deps.deliveries.beginReplay(id, ['failed', 'delivered'], now());
+      const round = await deps.deliveries.beginReplay(record, ['failed', 'delivered'], now());
       if (round === undefined) {
         throw new AppError(
           'delivery_pending',
@@ -58,6 +70,7 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
         );
       }
       await deps.queue.enqueue([job(record, round)]);
+      deps.onReplayed?.({ kind: 'one', tenant, deliveryId: id, round });
       return { id, round };
     },
     async replayBulk(subscriptionId, query) {
@@ -84,10 +97,18 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
       matched.sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime) || a.id.localeCompare(b.id));
       const jobs = [];
       for (const record of matched) {
-        const round = await deps.deliveries.beginReplay(record.id, [query.status], now());
+        const round = await deps.deliveries.beginReplay(record, [query.status], now());
         if (round !== undefined) jobs.push(job(record, round));
       }
       await deps.queue.enqueue(jobs, { spacingMs: deps.bulkSpacingMs, priority: BULK_PRIORITY });
+      const tenant = query.tenant;
+      deps.onReplayed?.({
+        kind: 'bulk',
+        tenant,
+        subscriptionId,
+        queued: jobs.length,
+        matched: matched.length,
+      });
       return { queued: jobs.length, matched: matched.length };
     },
   };

@@ -10,5 +10,6 @@ export {
   type UpstreamClient,
   type FetchOutcome,
   type UpstreamClientDeps,
+  type UpstreamObserver,
 } from './upstream-client';
 export { createEnricher, type Enricher, type EnrichResult } from './enrich-event';

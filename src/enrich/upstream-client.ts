@@ -24,6 +24,14 @@ export interface UpstreamClientDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** First backoff delay between retries (doubled each time). */
   readonly backoffMs?: number;
+  /** Logs and metrics of fetches and rate-limit waits. */
+  readonly observer?: UpstreamObserver;
+}
+
+/** Told of each fetch from an upstream (not of cache hits) and each wait for its rate limit. */
+export interface UpstreamObserver {
+  fetched(upstream: string, outcome: FetchOutcome, durationMs: number): void;
+  waited(upstream: string, ms: number): void;
 }
 
 const MAX_CACHED = 10_000;
@@ -108,7 +116,9 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
     for (;;) {
       const wait = await deps.limiter.reserve(config.name, config.rateLimit);
       if (wait === 0) return;
-      await sleep(Math.min(wait, 5_000));
+      const ms = Math.min(wait, 5_000);
+      deps.observer?.waited(config.name, ms);
+      await sleep(ms);
     }
   };
 
@@ -188,7 +198,9 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
       if (cached && cached.expiresAt > now()) return cached.outcome;
       let pending = inFlight.get(url);
       if (!pending) {
+        const started = now();
         pending = fetchWithRetries(url).then((outcome) => {
+          deps.observer?.fetched(config.name, outcome, now() - started);
           inFlight.delete(url);
           if (outcome.ok && config.cacheSeconds > 0) remember(url, outcome);
           return outcome;

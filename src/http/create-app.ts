@@ -9,6 +9,8 @@ import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createEventsRouter, type EventsRouterDeps } from './events-router';
 import { createHealthRouter, type ReadinessCheck } from './health-router';
 import { createKeysRouter } from './keys-router';
+import { createMetricsRouter, type MetricsSource } from './metrics-router';
+import { requestLog } from './request-log';
 import { scopeGuard } from './scope-guard';
 import { createSubscriptionsRouter } from './subscriptions-router';
 
@@ -29,6 +31,9 @@ export interface AppDeps {
   readonly retryAfterSeconds: number;
   /** The OpenAPI document served at `GET /openapi.json`. */
   readonly openapi: Readonly<Record<string, unknown>>;
+  /** This process's metrics, served at `GET /metrics` (behind `metricsToken` when set). */
+  readonly metrics?: MetricsSource;
+  readonly metricsToken?: string;
 }
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -39,9 +44,11 @@ export function createApp(deps: AppDeps): Express {
   // Ingest first: the hot path should not walk past the other routers.
   app.use(createEventsRouter(deps.events));
   app.use(createHealthRouter(deps.readiness));
+  if (deps.metrics) app.use(createMetricsRouter(deps.metrics, deps.metricsToken));
   app.get('/openapi.json', (_req, res) => {
     res.json(deps.openapi);
   });
+  app.use(requestLog(deps.logger));
   const { authenticator, keys, subscriptions, deliveries, events, replay } = deps.management;
   const guard = scopeGuard(authenticator);
   const maxBodyBytes = deps.events.maxBodyBytes;

@@ -1,13 +1,15 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, invalidCloudEvent } from '../errors';
 import {
   adaptIntentPayload,
   parseCloudEventsRequest,
   parseJsonBytes,
+  type AcceptResult,
   type BindingMessage,
   type EventAcceptor,
 } from '../ingress';
 import type { SenderAuthenticator } from '../security';
+import { onAnswered, type AnsweredRequest } from './request-log';
 import { senderAuth } from './sender-auth-middleware';
 import { webhookHandshake, type WebhookHandshakeOptions } from './webhook-handshake';
 
@@ -22,6 +24,14 @@ export interface EventsRouterDeps {
   /** False once shutdown began: new events are refused with 503 so that senders retry elsewhere. */
   readonly accepting?: () => boolean;
   readonly retryAfterSeconds?: number;
+  /** Told of every answered ingest request (logs and metrics). */
+  readonly observe?: (report: IngestReport) => void;
+}
+
+/** An answered ingest request; a `202` also says how many events were new and how many repeats. */
+export interface IngestReport extends AnsweredRequest {
+  readonly accepted?: number;
+  readonly duplicates?: number;
 }
 
 function toMessage(req: Request): BindingMessage {
@@ -61,18 +71,27 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
     next();
   };
 
+  const observe = deps.observe;
+  const observed: RequestHandler = observe
+    ? onAnswered((request, locals) => observe({ ...request, ...(locals.counts as object | undefined) }))
+    : (_req, _res, next) => next();
+  const answer = (res: Response, result: AcceptResult) => {
+    res.locals.counts = { accepted: result.accepted, duplicates: result.duplicates };
+    res.status(202).json(result);
+  };
+
   router.options('/events', webhookHandshake(deps.handshake));
 
-  router.post('/events', open, auth, limited, rawBody, async (req, res) => {
+  router.post('/events', observed, open, auth, limited, rawBody, async (req, res) => {
     const { mode, events } = parseCloudEventsRequest(toMessage(req));
-    res.status(202).json(await deps.accept(events, mode, String(res.locals.tenant)));
+    answer(res, await deps.accept(events, mode, String(res.locals.tenant)));
   });
 
-  router.post('/events/intent', open, auth, limited, rawBody, async (req, res) => {
+  router.post('/events/intent', observed, open, auth, limited, rawBody, async (req, res) => {
     const parsed = parseJsonBytes(toMessage(req).body);
     if (!parsed.ok) throw invalidCloudEvent([{ attribute: '(body)', detail: `the body ${parsed.reason}` }]);
     const events = adaptIntentPayload(parsed.value, { timeZone: deps.intentTimeZone });
-    res.status(202).json(await deps.accept(events, 'intent', String(res.locals.tenant)));
+    answer(res, await deps.accept(events, 'intent', String(res.locals.tenant)));
   });
 
   return router;

@@ -37,3 +37,4 @@ export {
 } from './bullmq-delivery-queue';
 export { createDeliverWorker, type DeliverWorkerOptions } from './deliver-worker';
 export type { EnqueueDeliveryOptions } from './bullmq-delivery-queue';
+export { createQueueCounts, type QueueCount, type QueueCounts } from './queue-counts';

@@ -20,6 +20,7 @@ export interface KeySpace {
     readonly byTenant: (tenant: string) => string;
     readonly bySubscription: (subscriptionId: string) => string;
     readonly byEvent: (eventKey: string) => string;
+    readonly pending: (subscriptionId: string) => string;
   };
   /** `{cer}:inflight:<subscription>`: leased delivery slots. */
   readonly inflight: (subscriptionId: string) => string;
@@ -54,6 +55,7 @@ export function createKeySpace(prefix: string): KeySpace {
       byTenant: (tenant) => `${root}:deliveries:tenant:${tenant}`,
       bySubscription: (subscriptionId) => `${root}:deliveries:sub:${subscriptionId}`,
       byEvent: (eventKey) => `${root}:deliveries:event:${eventKey}`,
+      pending: (subscriptionId) => `${root}:pending:${subscriptionId}`,
     },
     inflight: (subscriptionId) => `${root}:inflight:${subscriptionId}`,
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,

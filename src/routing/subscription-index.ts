@@ -52,6 +52,11 @@ export class SubscriptionIndex {
   }
 
   /** The full subscription (sink, secrets, delivery settings) as last loaded. */
+  /** The ids of every subscription held. */
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
   get(id: string): Subscription | undefined {
     return this.byId.get(id)?.subscription;
   }

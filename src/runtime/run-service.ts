@@ -6,7 +6,9 @@ import { createDataMarker, type DataMarker } from './data-marker';
 import { createReadinessCheck } from './readiness';
 import { redisDurabilityWarnings } from './redis-durability-check';
 import { resolveRedis } from './resolve-redis';
+import { createProcessMetrics } from './process-metrics';
 import { startApi } from './start-api';
+import { startOpsListener } from './start-ops-listener';
 import { startWorkers } from './start-workers';
 
 /** How long start-up waits for Redis before serving anyway (answering 503 until it is back). */
@@ -15,6 +17,8 @@ const STARTUP_WAIT_MS = 3_000;
 export interface RunningService {
   /** The API's port, when this process runs the API. */
   readonly port: number | undefined;
+  /** The port of a worker-only process's `/metrics`, `/healthz` and `/readyz`. */
+  readonly opsPort: number | undefined;
   /** The subscription as this process's workers route with it now; undefined without workers. */
   workerSubscription(id: string): Subscription | undefined;
   /** Graceful stop: intake first, then in-flight work, then connections and an embedded Redis. */
@@ -34,10 +38,15 @@ export async function runService(
   });
   const keys = createKeySpace(config.KEY_PREFIX);
   let draining = false;
-  const workers =
-    config.ROLE === 'api' ? undefined : startWorkers({ config, relay, redisUrl: redis.url, keys, logger });
   const health = createRedisConnection(redis.url, 'command');
   health.on('error', () => undefined);
+  const processMetrics = createProcessMetrics(config, health, keys, logger);
+  const { metrics, source } = processMetrics;
+  const workers =
+    config.ROLE === 'api'
+      ? undefined
+      : startWorkers({ config, relay, redisUrl: redis.url, keys, logger, metrics });
+  if (workers) processMetrics.countBacklogsOf(() => workers.subscriptionIds());
   const guard = watchForDataLoss(createDataMarker(health, keys.dataMarker), logger);
   const readiness = createReadinessCheck({
     redis: health,
@@ -52,8 +61,21 @@ export async function runService(
     waitForReady(health, STARTUP_WAIT_MS),
     config.ROLE === 'worker'
       ? undefined
-      : startApi({ config, redisUrl: redis.url, keys, logger, readiness, accepting: () => !draining }),
+      : startApi({
+          config,
+          redisUrl: redis.url,
+          keys,
+          logger,
+          readiness,
+          accepting: () => !draining,
+          metrics,
+          metricsSource: source,
+        }),
   ]);
+  const ops =
+    config.ROLE === 'worker'
+      ? await startOpsListener({ config, logger, readiness, metrics: source })
+      : undefined;
   if (reachable) {
     for (const warning of await redisDurabilityWarnings(health)) logger.warn(warning);
     await guard.start();
@@ -67,6 +89,7 @@ export async function runService(
   const address = api?.server.address();
   return {
     port: typeof address === 'object' && address ? address.port : undefined,
+    opsPort: ops?.port,
     workerSubscription: (id) => workers?.subscription(id),
     async close() {
       // Ingest answers 503 from now on, while in-flight work finishes; then the listener closes.
@@ -74,6 +97,8 @@ export async function runService(
       guard.stop();
       await workers?.close();
       await api?.close();
+      await ops?.close();
+      await processMetrics.close();
       health.disconnect();
       await redis.embedded?.stop();
     },

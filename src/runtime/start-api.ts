@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config';
-import { createApp, type ReadinessCheck } from '../http';
+import { createApp, type MetricsSource, type ReadinessCheck } from '../http';
+import { createIngestTelemetry, createReplayTelemetry, type Metrics } from '../observability';
 import { createEventAcceptor } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
 import { createRedisDeliveryStore, createReplayService, createWebhookHandshake } from '../delivery';
@@ -39,6 +40,9 @@ export interface StartApiDeps {
   readonly readiness: ReadinessCheck;
   /** False once shutdown began. */
   readonly accepting: () => boolean;
+  readonly metrics: Metrics;
+  /** Served at `GET /metrics`. */
+  readonly metricsSource: MetricsSource;
 }
 
 /** Builds the ingest queue and the HTTP app, and listens on HOST:PORT. */
@@ -93,6 +97,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     deliveries,
     queue: deliveryQueue,
     bulkSpacingMs: config.REPLAY_SPACING_MS,
+    onReplayed: createReplayTelemetry(logger, deps.metrics),
   });
   const events = createRedisEventRecordStore({
     redis: connection,
@@ -104,6 +109,8 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     readiness: deps.readiness,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     openapi: loadOpenApiDocument(),
+    metrics: deps.metricsSource,
+    metricsToken: config.METRICS_TOKEN,
     management: {
       authenticator: keyAuthenticator,
       keys: createApiKeyService({ store: keyStore }),
@@ -125,6 +132,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       accepting: deps.accepting,
       rateLimit: ingestRateLimit(config, connection, deps.keys),
       retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+      observe: createIngestTelemetry(logger, deps.metrics),
     },
   });
   const server = await new Promise<Server>((resolve, reject) => {

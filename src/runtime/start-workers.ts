@@ -14,6 +14,7 @@ import { createCachedEventRecords, createRedisEventRecordStore } from '../events
 import { createIngestProcessor } from '../ingest';
 import { eventProblem } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
+import { createDeliveryTelemetry, createEnrichTelemetry, type Metrics } from '../observability';
 import {
   createBullmqDeliveryQueue,
   createDeliverWorker,
@@ -32,6 +33,8 @@ export interface RunningWorkers {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
   /** The subscription as these workers route with it now (their cache), if they know it. */
   subscription(id: string): Subscription | undefined;
+  /** The ids of every subscription these workers know. */
+  subscriptionIds(): string[];
   /** Stops fetching jobs and waits for the active ones to finish. */
   close(): Promise<void>;
 }
@@ -43,6 +46,7 @@ export interface StartWorkersDeps {
   readonly redisUrl: string;
   readonly keys: KeySpace;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -50,7 +54,7 @@ export interface StartWorkersDeps {
  * worker sends each delivery. Both take jobs only once the subscriptions are loaded.
  */
 export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
-  const { config, keys, logger } = deps;
+  const { config, keys, logger, metrics } = deps;
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
   const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);
   // BullMQ's connections, then `records`: ce-relay's own per-delivery commands. Not auto-pipelined:
@@ -83,7 +87,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   });
   const policy = createAddressPolicy(config.ALLOW_SINK_CIDRS);
   const upstreams = deps.relay.upstreams.map((upstream) =>
-    createUpstreamClient(upstream, { limiter, policy }),
+    createUpstreamClient(upstream, { limiter, policy, observer: createEnrichTelemetry(logger, metrics) }),
   );
   const enrich = upstreams.length > 0 ? createEnricher(upstreams) : undefined;
   const sender = createHttpSender({ userAgent: `ce-relay/${packageVersion()}`, policy });
@@ -107,6 +111,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     send: sender,
     health: createRedisSubscriptionHealth(records, keys.failingSince),
     disableSubscription: async (id, reason, failingSince) => {
+      metrics.subscriptionsDisabled.inc();
       logger.warn({ subscriptionId: id, reason }, 'disabling subscription');
       await subscriptionService.disable(id, reason, failingSince);
     },
@@ -116,6 +121,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     pausedDelayMs: 30_000,
     pace,
     requestOrigin: config.WEBHOOK_REQUEST_ORIGIN,
+    observer: createDeliveryTelemetry(logger, metrics),
   });
   const inline = createInlineFirstAttempts({
     process: deliverOne,
@@ -195,6 +201,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       { name: 'deliver', isRunning: () => deliver.isRunning() },
     ],
     subscription: (id) => subscriptions.index.get(id),
+    subscriptionIds: () => subscriptions.index.ids(),
     async close() {
       closed = true;
       // With Redis down no job can finish: do not wait for one.

@@ -1,6 +1,8 @@
 import pino from 'pino';
 import type { Express } from 'express';
 import { createApp, type AppDeps, type ReadinessCheck } from '../../src/http';
+import type { Logger } from '../../src/logging';
+import { createIngestTelemetry, createMetrics, type Metrics } from '../../src/observability';
 import { createEventAcceptor } from '../../src/ingress';
 import { loadOpenApiDocument } from '../../src/runtime';
 import type { IngestQueue } from '../../src/queues';
@@ -32,6 +34,11 @@ export interface TestAppOptions {
   readonly adminKey?: string | null;
   /** Stored API keys; an empty in-memory store by default. */
   readonly apiKeys?: ApiKeyStore;
+  /** The metrics ingest counts into and `/metrics` serves; a fresh registry by default. */
+  readonly metrics?: Metrics;
+  readonly metricsToken?: string;
+  /** Where log lines go; none by default. */
+  readonly logger?: Logger;
 }
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
@@ -51,8 +58,12 @@ export function buildTestApp(options: TestAppOptions): Express {
     store: apiKeys,
     cacheMs: 0,
   });
+  const metrics = options.metrics ?? createMetrics();
+  const logger = options.logger ?? pino({ level: 'silent' });
   return createApp({
-    logger: pino({ level: 'silent' }),
+    logger,
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
+    metricsToken: options.metricsToken,
     readiness: options.readiness ?? (async () => ({ ready: true, checks: {} })),
     retryAfterSeconds: 5,
     openapi: loadOpenApiDocument(),
@@ -82,6 +93,7 @@ export function buildTestApp(options: TestAppOptions): Express {
       intentTimeZone: 'Europe/Paris',
       handshake: { allowedOrigins: options.allowedOrigins ?? [], allowedRate: '120' },
       accepting: options.accepting,
+      observe: createIngestTelemetry(logger, metrics),
     },
   });
 }

@@ -80,7 +80,8 @@ describe('Redis delivery store, calls made in the same turn', () => {
     await Promise.all(['sub-a', 'sub-b', 'sub-c'].map((sub, i) => store.ensure(newDelivery(`d${i}`, sub))));
 
     const after = await calls();
-    expect({ zadd: after.zadd - before.zadd, sadd: after.sadd - before.sadd }).toEqual({ zadd: 4, sadd: 1 });
+    // ... and each delivery joins its subscription's pending set: three more.
+    expect({ zadd: after.zadd - before.zadd, sadd: after.sadd - before.sadd }).toEqual({ zadd: 7, sadd: 1 });
     expect((await store.forEvent('event-1')).map((d) => d.id)).toEqual(['d0', 'd1', 'd2']);
     expect(await redis.client().zcard(keys.byTenant('default'))).toBe(3);
     expect(await redis.client().zcard(keys.bySubscription('sub-b'))).toBe(1);
@@ -93,11 +94,11 @@ describe('Redis delivery store, calls made in the same turn', () => {
 
     await Promise.all([
       store.recordAttempt(
-        'd1',
+        { id: 'd1', subscriptionId: 'sub-a' },
         { round: 0, at, durationMs: 3, statusCode: 204, outcome: 'delivered' },
         { status: 'delivered', attemptCount: 1, roundAttempts: 1, updatedAt: at },
       ),
-      store.recordAttempt('d2', ...retried(at)),
+      store.recordAttempt({ id: 'd2', subscriptionId: 'sub-b' }, ...retried(at)),
     ]);
 
     expect(await store.get('d1')).toMatchObject({ status: 'delivered', attemptCount: 1 });
@@ -163,9 +164,9 @@ describe('Redis delivery store, what a record holds', () => {
     const { keys, store } = newStore();
     await store.ensure(newDelivery('d1', 'sub-a'));
     const at = '2026-11-30T10:00:02.000Z';
-    await store.recordAttempt('d1', ...retried(at));
+    await store.recordAttempt({ id: 'd1', subscriptionId: 'sub-a' }, ...retried(at));
     await store.recordAttempt(
-      'd1',
+      { id: 'd1', subscriptionId: 'sub-a' },
       { round: 0, at, durationMs: 3, statusCode: 204, outcome: 'delivered' },
       { status: 'delivered', attemptCount: 2, roundAttempts: 2, updatedAt: at },
     );
@@ -205,12 +206,56 @@ describe('Redis delivery store, what a record holds', () => {
     const { keys, store } = newStore();
     const at = '2026-11-30T10:00:02.000Z';
     await store.recordAttempt(
-      'gone',
+      { id: 'gone', subscriptionId: 'sub-a' },
       { round: 0, at, durationMs: 0, error: 'the event record has expired', outcome: 'failed' },
       { status: 'failed', attemptCount: 1, roundAttempts: 1, updatedAt: at, lastError: 'expired' },
     );
 
     expect(await redis.client().exists(keys.delivery('gone'))).toBe(1);
     expect(await store.get('gone')).toBeUndefined();
+  });
+});
+
+describe('Redis delivery store, backlogs', () => {
+  const at = (time: string) => `2026-11-30T${time}.000Z`;
+  const delivered = (time: string) =>
+    [
+      { round: 0, at: at(time), durationMs: 3, statusCode: 204, outcome: 'delivered' },
+      { status: 'delivered', attemptCount: 1, roundAttempts: 1, updatedAt: at(time) },
+    ] as const;
+
+  it('counts pending deliveries per subscription, largest first, with the oldest of each', async () => {
+    const { store } = newStore();
+    await store.ensure({ ...newDelivery('a1', 'sub-a'), createdAt: at('10:00:00') });
+    await store.ensure({ ...newDelivery('a2', 'sub-a'), createdAt: at('10:00:05') });
+    await store.ensure({ ...newDelivery('a3', 'sub-a'), createdAt: at('10:00:09') });
+    await store.ensure({ ...newDelivery('b1', 'sub-b'), createdAt: at('09:59:00') });
+    await store.recordAttempt({ id: 'a1', subscriptionId: 'sub-a' }, ...delivered('10:00:10'));
+    // A retry stays pending.
+    await store.recordAttempt({ id: 'a2', subscriptionId: 'sub-a' }, ...retried(at('10:00:10')));
+
+    expect(await store.backlogs(['sub-a', 'sub-b', 'sub-none'], 1)).toEqual({
+      total: 3,
+      oldestMs: Date.parse(at('09:59:00')),
+      largest: [{ subscriptionId: 'sub-a', pending: 2, oldestMs: Date.parse(at('10:00:05')) }],
+    });
+  });
+
+  it('counts a delivery out when it ends, and in again when replayed', async () => {
+    const { keys, store } = newStore();
+    const ref = { id: 'a1', subscriptionId: 'sub-a' };
+    await store.ensure({ ...newDelivery('a1', 'sub-a'), createdAt: at('10:00:00') });
+    await store.recordAttempt(ref, ...delivered('10:00:01'));
+    await store.recordAttempt(ref, ...delivered('10:00:02'));
+    expect(await store.backlogs(['sub-a'], 5)).toEqual({ total: 0, largest: [] });
+    expect(await redis.client().exists(keys.pending('sub-a'))).toBe(0);
+
+    expect(await store.beginReplay(ref, ['delivered'], at('10:05:00'))).toBe(1);
+    expect(await store.beginReplay(ref, ['delivered'], at('10:05:01'))).toBeUndefined();
+    expect(await store.backlogs(['sub-a'], 5)).toEqual({
+      total: 1,
+      oldestMs: Date.parse(at('10:05:00')),
+      largest: [{ subscriptionId: 'sub-a', pending: 1, oldestMs: Date.parse(at('10:05:00')) }],
+    });
   });
 });

@@ -19,10 +19,14 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker!.environment?.RELAY_CONFIG).toBe('${RELAY_CONFIG:-}');
   });
 
-  it('publishes ports on 127.0.0.1 unless told otherwise, and health-checks the API', () => {
+  it('publishes ports on 127.0.0.1 unless told otherwise, and health-checks the API and the worker', () => {
     expect(compose.services.api!.ports).toEqual(['${API_BIND:-127.0.0.1}:8080:8080']);
     expect(compose.services.redis!.ports).toEqual(['127.0.0.1:6379:6379']);
-    expect(JSON.stringify(compose.services.api!.healthcheck)).toContain('/readyz');
+    expect(JSON.stringify(compose.services.api!.healthcheck)).toContain('127.0.0.1:8080/readyz');
+    const worker = compose.services.worker!;
+    expect(JSON.stringify(worker.healthcheck)).toContain(
+      `127.0.0.1:${worker.environment?.METRICS_PORT}/readyz`,
+    );
   });
 
   it('sets only variables that ce-relay knows', () => {
