@@ -8,6 +8,8 @@ import {
 } from './config';
 import { createLogger } from './logging';
 import { installShutdown, NoRedisError, RedisServerMissingError, runService } from './runtime';
+import { packageVersion } from './runtime/package-info';
+import { startTracing } from './tracing';
 
 /**
  * Process entry point: `npm start`. Runs the API and the workers (ROLE=all), or one side.
@@ -26,8 +28,14 @@ export async function main(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   }
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   try {
+    // Before anything else, so that every span of this process goes to the exporter.
+    const stopTracing = await startTracing(env, logger, packageVersion());
     const service = await runService(config, logger, relay);
-    installShutdown(() => service.close(), config.SHUTDOWN_GRACE_MS, logger);
+    const stop = async () => {
+      await service.close();
+      await stopTracing();
+    };
+    installShutdown(stop, config.SHUTDOWN_GRACE_MS, logger);
   } catch (error) {
     if (error instanceof NoRedisError || error instanceof RedisServerMissingError) {
       process.stderr.write(`ce-relay: ${error.message}\n`);

@@ -1,5 +1,6 @@
 import type { EventRecord, EventRecordStore } from '../events';
 import type { DeliveryJob } from '../queues';
+import { traceAttempt } from './attempt-trace';
 import type { DeliverDecision } from './deliver-decision';
 import type { DeliveryObserver } from './delivery-observer';
 import { afterAttempt, beforeAttempt } from './delivery-steps';
@@ -166,10 +167,20 @@ export function createDeliverProcessor(
     if (subscription.delivery.handshake && deps.requestOrigin !== undefined) {
       ownHeaders['webhook-request-origin'] = deps.requestOrigin;
     }
+    const method = subscription.protocolsettings?.method ?? 'POST';
+    const traced = traceAttempt(stored.event, {
+      deliveryId: record.id,
+      subscriptionId: subscription.id,
+      attempt: record.attemptCount + 1,
+      round: record.round,
+      method,
+      sink: subscription.sink,
+    });
+    Object.assign(ownHeaders, traced.headers);
     onSend?.();
     const result = await deps.send({
       url: subscription.sink,
-      method: subscription.protocolsettings?.method ?? 'POST',
+      method,
       // Object.assign, not object spread: the spread was a large share of this attempt's CPU (Node 20).
       headers: Object.assign({}, subscription.protocolsettings?.headers, message.headers, ownHeaders),
       body: message.body,
@@ -180,6 +191,7 @@ export function createDeliverProcessor(
       maxRetryAfterMs: deps.maxRetryAfterMs,
       now: started.getTime(),
     });
+    traced.end(result, outcome.kind === 'delivered');
     pace.note(subscription.id, result.durationMs, outcome.kind === 'delivered');
     const attemptCount = record.attemptCount + 1;
     const roundAttempts = record.roundAttempts + 1;

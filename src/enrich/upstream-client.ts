@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config';
 import { literalRefused, type AddressPolicy } from '../security';
 import { parseRetryAfter } from '../outbound';
+import { inSpan, SpanKind, SpanStatusCode } from '../tracing';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../events';
 import { createOAuth2TokenProvider, type TokenProvider } from './oauth2-token-provider';
 import type { UpstreamRateLimiter } from './upstream-rate-limiter';
@@ -199,7 +200,16 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamClien
       let pending = inFlight.get(url);
       if (!pending) {
         const started = now();
-        pending = fetchWithRetries(url).then((outcome) => {
+        const traced = inSpan(
+          `ce-relay fetch ${config.name}`,
+          { kind: SpanKind.CLIENT, attributes: { 'cerelay.upstream': config.name, 'url.full': url } },
+          async (span) => {
+            const outcome = await fetchWithRetries(url);
+            if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
+            return outcome;
+          },
+        );
+        pending = traced.then((outcome) => {
           deps.observer?.fetched(config.name, outcome, now() - started);
           inFlight.delete(url);
           if (outcome.ok && config.cacheSeconds > 0) remember(url, outcome);

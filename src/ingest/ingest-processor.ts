@@ -1,4 +1,5 @@
 import type { CloudEvent, EnrichmentFailure, EventRecordStore } from '../events';
+import { eventAttributes, eventTrace, inSpan, producerContext, SpanKind } from '../tracing';
 
 /** The fields of an ingest job the processor needs (the queue validates the full contract). */
 export interface IngestWork {
@@ -28,23 +29,38 @@ export interface IngestProcessorDeps {
 /**
  * The stage behind the ingest queue: enriches the event, stores the record (the event as it
  * arrived and enriched) that every later stage reads by key, then routes the enriched event.
- * Each step is idempotent, so a retried job does no harm.
+ * Each step is idempotent, so a retried job does no harm. Traced under the producer's span.
  */
 export function createIngestProcessor(deps: IngestProcessorDeps): (work: IngestWork) => Promise<void> {
-  return async (work) => {
-    const enrichment = deps.enrich ? await deps.enrich(work.event) : undefined;
-    const enriched = enrichment && enrichment.event !== work.event ? enrichment.event : undefined;
-    const failures = enrichment?.failures ?? [];
-    if (failures.length > 0) deps.onPartial?.(work.key, failures);
-    await deps.store.save({
-      key: work.key,
-      tenant: work.tenant,
-      event: work.event,
-      ...(enriched ? { enriched } : {}),
-      ...(failures.length > 0 ? { enrichmentFailures: failures } : {}),
-      receivedAt: work.receivedAt,
-      via: work.via,
-    });
-    await deps.route({ key: work.key, tenant: work.tenant, event: enriched ?? work.event });
-  };
+  return (work) =>
+    inSpan(
+      'ce-relay ingest',
+      {
+        kind: SpanKind.CONSUMER,
+        parent: producerContext(eventTrace(work.event)),
+        attributes: {
+          ...eventAttributes(work.event),
+          'cerelay.event_key': work.key,
+          'cerelay.tenant': work.tenant,
+        },
+      },
+      async () => {
+        const enrichment = deps.enrich ? await deps.enrich(work.event) : undefined;
+        const enriched = enrichment && enrichment.event !== work.event ? enrichment.event : undefined;
+        const failures = enrichment?.failures ?? [];
+        if (failures.length > 0) deps.onPartial?.(work.key, failures);
+        await deps.store.save({
+          key: work.key,
+          tenant: work.tenant,
+          event: work.event,
+          ...(enriched ? { enriched } : {}),
+          ...(failures.length > 0 ? { enrichmentFailures: failures } : {}),
+          receivedAt: work.receivedAt,
+          via: work.via,
+        });
+        await inSpan('ce-relay route', {}, () =>
+          deps.route({ key: work.key, tenant: work.tenant, event: enriched ?? work.event }),
+        );
+      },
+    );
 }

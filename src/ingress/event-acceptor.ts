@@ -1,5 +1,6 @@
 import { redisUnavailable } from '../errors';
 import type { CloudEvent } from '../events';
+import { eventAttributes, eventTrace, producerContext, SpanKind, tracer } from '../tracing';
 import { isRedisUnavailableError, makeIngestItem, type IngestQueue, type ReceivedVia } from '../queues';
 
 export interface AcceptedEvent {
@@ -54,6 +55,7 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
         key: outcomes[i]!.key,
         duplicate: outcomes[i]!.duplicate,
       }));
+      traceReceipt(events, accepted, receivedAt);
       return {
         accepted: accepted.length,
         duplicates: accepted.filter((e) => e.duplicate).length,
@@ -68,4 +70,28 @@ export function createEventAcceptor(deps: EventAcceptorDeps): EventAcceptor {
       clearTimeout(timer);
     }
   };
+}
+
+/** A span per event received, under its producer's span: from receipt to durably queued. */
+function traceReceipt(
+  events: readonly CloudEvent[],
+  accepted: readonly { readonly key: string; readonly duplicate: boolean }[],
+  receivedAt: Date,
+): void {
+  events.forEach((event, i) => {
+    const span = tracer().startSpan(
+      'ce-relay receive',
+      { kind: SpanKind.CONSUMER, startTime: receivedAt },
+      producerContext(eventTrace(event)),
+    );
+    // Attributes only for a span that is recorded: without a tracing SDK none is.
+    if (span.isRecording()) {
+      span.setAttributes({
+        ...eventAttributes(event),
+        'cerelay.event_key': accepted[i]!.key,
+        'cerelay.duplicate': accepted[i]!.duplicate,
+      });
+    }
+    span.end();
+  });
 }

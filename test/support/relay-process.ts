@@ -15,8 +15,8 @@ export interface RelayProcess {
   /** Resolves once `/readyz` answers 200. */
   ready(): Promise<unknown>;
   /**
-   * Resolves once the workers route with a new subscription to `sink`: probe events (source
-   * `PROBE_SOURCE`) are posted until one of them reaches it.
+   * Resolves once the workers route with a new subscription to `sink` (one that takes every
+   * type): probe events (source `PROBE_SOURCE`) are posted until one of them reaches it.
    */
   routesTo(sink: LocalSink): Promise<void>;
 }
