@@ -1,33 +1,14 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
 import { runService, type RunningService } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
+import { captureLogs } from '../../support/log-capture';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 
 // An API process and a worker-only process, as compose runs them: a scripted scenario, then
 // what each one's /metrics and log lines say of it.
 const ADMIN = 'observability-admin-key-0001';
-
-type Line = Record<string, unknown> & { msg: string; level: number };
-
-function capturingLogger() {
-  const lines: Line[] = [];
-  const logger = createLogger(
-    'info',
-    'json',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const text of chunk.toString('utf8').split('\n').filter(Boolean))
-          lines.push(JSON.parse(text) as Line);
-        done();
-      },
-    }),
-  );
-  return { lines, logger };
-}
 
 /** The value of one series in Prometheus text; 0 when the series is not there. */
 function sample(text: string, series: string): number {
@@ -38,8 +19,8 @@ function sample(text: string, series: string): number {
 let redis: TestRedis;
 let api: RunningService;
 let worker: RunningService;
-const apiLog = capturingLogger();
-const workerLog = capturingLogger();
+const apiLog = captureLogs();
+const workerLog = captureLogs();
 const sinks: LocalSink[] = [];
 
 beforeAll(async () => {

@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../../src/logging';
 import { createMetrics } from '../../../src/observability';
 import { makeEvent } from '../../fixtures/make-event';
 import { buildTestApp } from '../../support/build-test-app';
 import { InMemoryIngestQueue } from '../../support/in-memory-ingest-queue';
+import { captureLogs } from '../../support/log-capture';
 
 const STRUCTURED = 'application/cloudevents+json';
 const BATCH = 'application/cloudevents-batch+json';
@@ -18,18 +17,8 @@ function sample(text: string, series: string): number | undefined {
 describe('GET /metrics and the ingest metrics', () => {
   it('counts accepted, duplicate and rejected events, and times each 202', async () => {
     const queue = new InMemoryIngestQueue();
-    const lines: string[] = [];
-    const logger = createLogger(
-      'debug',
-      'json',
-      new Writable({
-        write(chunk: Buffer, _e, done) {
-          lines.push(chunk.toString('utf8'));
-          done();
-        },
-      }),
-    );
-    const app = buildTestApp({ queue, credentials: { tokens: ['t0ken'], basic: [] }, logger });
+    const log = captureLogs('debug');
+    const app = buildTestApp({ queue, credentials: { tokens: ['t0ken'], basic: [] }, logger: log.logger });
     const post = (type: string, body: unknown, token = 't0ken') =>
       request(app)
         .post('/events')
@@ -55,16 +44,14 @@ describe('GET /metrics and the ingest metrics', () => {
     expect(sample(res.text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
 
     // Ingest is logged at debug, one line per request, with its counts and no credentials.
-    const ingest = lines
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((l) => l.path === '/events');
+    const ingest = log.lines.filter((l) => l.path === '/events');
     expect(ingest.map((l) => [l.level, l.status, l.accepted, l.duplicates])).toEqual([
       [20, 202, 2, 0],
       [20, 202, 1, 1],
       [20, 400, undefined, undefined],
       [20, 401, undefined, undefined],
     ]);
-    expect(lines.join('')).not.toContain('t0ken');
+    expect(log.text).not.toContain('t0ken');
   });
 
   it('with METRICS_TOKEN, answers only a scraper that sends it', async () => {

@@ -1,20 +1,9 @@
-import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/logging';
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, stream };
-}
+import { captureStream } from '../../support/log-capture';
 
 describe('logs', () => {
   it('never carry credentials: sender and API keys, subscription secrets, upstream credentials', () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureStream();
     const logger = createLogger('info', 'json', stream);
     logger.info(
       {
@@ -48,13 +37,13 @@ describe('logs', () => {
   });
 
   it('are JSON with an ISO time, or lines for people when pretty', () => {
-    const json = capture();
+    const json = captureStream();
     createLogger('info', 'json', json.stream).info({ deliveryId: 'd1' }, 'delivery attempt');
     const line = JSON.parse(json.lines[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 30, msg: 'delivery attempt', deliveryId: 'd1' });
     expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-    const pretty = capture();
+    const pretty = captureStream();
     createLogger('info', 'pretty', pretty.stream).info({ deliveryId: 'd1' }, 'delivery attempt');
     const text = pretty.lines.join('\n');
     expect(text).toMatch(/INFO.*delivery attempt/);
