@@ -198,10 +198,17 @@ export function createRedisDeliveryStore(
         })
         .filter((backlog) => backlog.pending > 0)
         .sort((a, b) => b.pending - a.pending);
-      const oldest = pending.flatMap((backlog) => (backlog.oldestMs === undefined ? [] : [backlog.oldestMs]));
+      // A loop, not Math.min(...): tens of thousands of arguments would overflow the stack.
+      const oldestMs = pending.reduce<number | undefined>(
+        (min, backlog) =>
+          backlog.oldestMs === undefined || (min !== undefined && min <= backlog.oldestMs)
+            ? min
+            : backlog.oldestMs,
+        undefined,
+      );
       return {
         total: pending.reduce((sum, backlog) => sum + backlog.pending, 0),
-        ...(oldest.length > 0 ? { oldestMs: Math.min(...oldest) } : {}),
+        ...(oldestMs !== undefined ? { oldestMs } : {}),
         largest: pending.slice(0, top),
       };
     },
