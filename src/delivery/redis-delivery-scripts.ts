@@ -100,9 +100,9 @@ export const ATTEMPT_FIELDS = [
 ] as const;
 
 // KEYS: per delivery, its record, attempts list and the subscription's pending set. ARGV: per
-// delivery, the attempt (JSON), TTL in seconds (0: none), id, then the values of ATTEMPT_FIELDS; a field whose value is empty is removed (a field that is not
-// there costs no write, to the AOF either). A final status takes the delivery out of its
-// subscription's pending set.
+// delivery, the attempt (JSON), TTL in seconds (0: none), id, then the values of ATTEMPT_FIELDS;
+// a field whose value is empty is removed (a field that is not there costs no write, to the AOF
+// either). A final status takes the delivery out of its subscription's pending set.
 export const RECORD_ATTEMPT = `
 ${luaNames(ATTEMPT_FIELDS)}
 local per = 3 + #names
