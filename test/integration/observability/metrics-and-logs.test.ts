@@ -4,6 +4,7 @@ import { runService, type RunningService } from '../../../src/runtime';
 import { eventually } from '../../support/eventually';
 import { LocalSink } from '../../support/local-sink';
 import { captureLogs } from '../../support/log-capture';
+import { sample as seriesValue } from '../../support/prometheus-text';
 import { TestRedis, uniquePrefix } from '../../support/test-redis';
 
 // An API process and a worker-only process, as compose runs them: a scripted scenario, then
@@ -11,10 +12,7 @@ import { TestRedis, uniquePrefix } from '../../support/test-redis';
 const ADMIN = 'observability-admin-key-0001';
 
 /** The value of one series in Prometheus text; 0 when the series is not there. */
-function sample(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
-}
+const sample = (text: string, series: string) => seriesValue(text, series) ?? 0;
 
 let redis: TestRedis;
 let api: RunningService;

@@ -3,16 +3,11 @@ import { createMetrics } from '../../../src/observability';
 import { makeEvent } from '../../fixtures/make-event';
 import { buildTestApp } from '../../support/build-test-app';
 import { InMemoryIngestQueue } from '../../support/in-memory-ingest-queue';
+import { sample } from '../../support/prometheus-text';
 import { captureLogs } from '../../support/log-capture';
 
 const STRUCTURED = 'application/cloudevents+json';
 const BATCH = 'application/cloudevents-batch+json';
-
-/** The value of one series in Prometheus text, or undefined when it is not there. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('GET /metrics and the ingest metrics', () => {
   it('counts accepted, duplicate and rejected events, and times each 202', async () => {
