@@ -171,8 +171,11 @@ export const configSchema = z.object({
     .min(0)
     .default(100)
     .describe(
-      'An attempt whose subscription is at its maxInFlight waits in the worker this long for a slot (for subscriptions that answer quicker than this) before its job goes back to the queue.',
+      "An attempt whose subscription is at its maxInFlight waits in the worker this long for a slot (for subscriptions that answer quicker than this) before it takes its place in the subscription's line.",
     ),
+  SCHEDULER_SWEEP_MS: positiveInt(1000).describe(
+    'How often each worker hands free slots to the deliveries waiting in line (after a worker died, a subscription was resumed, or for maxPerSecond).',
+  ),
   DELIVERED_RETENTION_SECONDS: positiveInt(7 * 86_400).describe('How long delivered records are kept.'),
   FAILED_RETENTION_SECONDS: positiveInt(30 * 86_400).describe(
     'How long failed records (dead letters) are kept.',

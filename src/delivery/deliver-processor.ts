@@ -10,7 +10,7 @@ import { createRequestBuilder, type buildRequest, type OutgoingMessage } from '.
 import { classifyResponse, type AttemptOutcome } from './classify-response';
 import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
-import type { InflightLimiter } from './inflight-limiter';
+import type { DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
 import { createRequestSigner } from './sign-request';
 import type { SubscriptionHealth } from './subscription-health';
 import { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
@@ -19,7 +19,8 @@ export interface DeliverProcessorDeps {
   readonly subscription: (id: string) => Subscription | undefined;
   readonly events: Pick<EventRecordStore, 'get'>;
   readonly deliveries: DeliveryStore;
-  readonly limiter: InflightLimiter;
+  /** Which deliveries of a subscription may start (its limits, its line). */
+  readonly scheduler: DeliveryScheduler;
   readonly send: HttpSender;
   readonly health: SubscriptionHealth;
   readonly disableSubscription: (id: string, reason: string, failingSince: Date) => Promise<void>;
@@ -27,14 +28,17 @@ export interface DeliverProcessorDeps {
   readonly autoDisableAfterMs: number;
   readonly maxRetryAfterMs: number;
   /**
-   * Wait before trying again when the subscription is at its in-flight cap: about as long as
-   * its attempts take (a slot frees up then), within these bounds.
+   * Wait before looking again at a delivery being attempted elsewhere: about as long as the
+   * subscription's attempts take, within these bounds.
    */
   readonly busyDelayMs: { readonly min: number; readonly max: number };
-  /** Wait before looking again at a paused subscription. */
-  readonly pausedDelayMs: number;
   /** What is known of each subscription's recent attempts; shared with inline first attempts. */
   readonly pace?: SubscriptionPace;
+  /**
+   * Queues a deliver job after a delay: the retry of a delivery handed a slot from the line,
+   * which has no job of its own (a job's retry is the same job, delayed).
+   */
+  readonly retry: (job: JobInput, delayMs: number) => Promise<void>;
   /** `WebHook-Request-Origin` sent to sinks that granted it in the webhook handshake. */
   readonly requestOrigin?: string;
   /** Serializes an event for a content mode (a cached `buildRequest` by default). */
@@ -51,10 +55,29 @@ export const SLOT_LEASE_MARGIN_MS = 5_000;
 /** A retry due within this long is made now: clocks of worker processes differ a little. */
 const DUE_TOLERANCE_MS = 1_000;
 
-type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & { readonly round: number };
+type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & {
+  readonly round: number;
+  /** Handed a slot from its subscription's line, to be attempted by this process (no job). */
+  readonly handed?: boolean;
+};
 
 /** Told when the request to the sink starts (after ce-relay's own bookkeeping). */
 export type OnSend = () => void;
+
+/**
+ * What the scheduler lets a subscription start: none while it is paused (its deliveries wait in
+ * line); nothing to ask once it is disabled or deleted (its deliveries end failed).
+ */
+export function deliveryLimits(subscription: Subscription | undefined): DeliveryLimits | undefined {
+  if (!subscription) return undefined;
+  const { maxInFlight, maxPerSecond, timeoutMs } = subscription.delivery;
+  const leaseMs = timeoutMs + SLOT_LEASE_MARGIN_MS;
+  if (subscription.status === 'paused') return { maxInFlight: 0, leaseMs };
+  if (subscription.status !== 'active') return undefined;
+  return maxPerSecond === undefined ? { maxInFlight, leaseMs } : { maxInFlight, maxPerSecond, leaseMs };
+}
+
+const NO_SLOTS: DeliveryLimits = { maxInFlight: 0, leaseMs: SLOT_LEASE_MARGIN_MS };
 
 const liveSecrets = (subscription: Subscription, at: Date) =>
   subscription.secrets
@@ -143,12 +166,15 @@ export function createDeliverProcessor(
     return { record, stored };
   };
 
-  /** One attempt; `release` frees the subscription's in-flight slot once the answer is in. */
+  /**
+   * One attempt; `ended` is told once the answer is in (when to try again, and the write of the
+   * outcome under way): it hands the subscription's slot on.
+   */
   const attempt = async (
     record: DeliveryRecord,
     stored: EventRecord,
     subscription: Subscription,
-    release: () => Promise<void>,
+    ended: (retryInMs: number | undefined, recorded: Promise<void>) => Promise<void>,
     onSend: OnSend | undefined,
   ): Promise<DeliverDecision> => {
     const started = now();
@@ -222,7 +248,8 @@ export function createDeliverProcessor(
         lastError: error,
       },
     );
-    await Promise.all([recorded, updateHealth(subscription, outcome, at), release()]);
+    const retryInMs = next.status === 'pending' ? next.delayMs : undefined;
+    await Promise.all([recorded, updateHealth(subscription, outcome, at), ended(retryInMs, recorded)]);
     deps.observer?.attempted({
       delivery: record,
       attempt: attemptCount,
@@ -256,44 +283,69 @@ export function createDeliverProcessor(
   return async (job, onSend) => {
     const id = deliveryId(job.eventKey, job.subscriptionId);
     const subscription = deps.subscription(job.subscriptionId);
-    // The record and, for an active subscription, a slot under its in-flight cap are asked for
-    // at once (one round trip); a slot taken for a delivery that needs no attempt is given back.
-    const [{ record, stored }, slot] = await Promise.all([
+    const limits = deliveryLimits(subscription);
+    const entry: LineEntry = { subscriptionId: job.subscriptionId, eventKey: job.eventKey, round: job.round };
+    // The record and the scheduler's answer (a slot, or a place in line) are asked for at once
+    // (one round trip); what the scheduler gave a delivery that needs no attempt is given back.
+    const [{ record, stored }, admission] = await Promise.all([
       ensureRecord(job, id),
-      subscription?.status === 'active'
-        ? deps.limiter.acquire(
-            subscription.id,
-            id,
-            subscription.delivery.maxInFlight,
-            subscription.delivery.timeoutMs + SLOT_LEASE_MARGIN_MS,
-          )
-        : false,
+      limits ? deps.scheduler.admit(entry, limits, job.handed) : undefined,
     ]);
     const step = beforeAttempt({
       record,
       jobRound: job.round,
       subscription,
-      slot,
+      admission,
       event: stored,
       nowMs: now().getTime(),
       dueToleranceMs: DUE_TOLERANCE_MS,
     });
-    if (step.kind !== 'attempt' && slot) await deps.limiter.release(job.subscriptionId, id);
-    if (step.kind === 'nothing') return done;
-    if (step.kind === 'not_due') return { kind: 'later', delayMs: step.delayMs };
-    if (step.kind === 'fail') return finishWithoutSending(step.record, step.reason);
     if (step.kind === 'wait') {
-      return later(step.why === 'paused' ? deps.pausedDelayMs : busyDelay(job.subscriptionId));
+      // In line: a slot will be handed to it. Handed but attempted elsewhere (its slot lapsed and
+      // a job took it up): that attempt has it.
+      return step.why === 'queued' || job.handed ? done : later(busyDelay(job.subscriptionId));
+    }
+    // Given back unless another attempt holds the slot: also when the scheduler was not asked (a
+    // subscription disabled or deleted while the delivery was in line may leave it a handed slot).
+    // The slot is handed on under the subscription's limits as they are then (paused meanwhile: none).
+    const giveBack = (hold = false) =>
+      deps.scheduler.release(entry, deliveryLimits(deps.subscription(job.subscriptionId)) ?? NO_SLOTS, hold);
+    // A delivery handed a slot has no job: its slot is its only hold until its retry job is queued.
+    const retryJob = (retryInMs: number | undefined) =>
+      job.handed && retryInMs !== undefined ? deps.retry(job, retryInMs) : undefined;
+    if (step.kind === 'not_due') {
+      await retryJob(step.delayMs);
+      if (admission !== 'in_flight') await giveBack();
+      return job.handed ? done : { kind: 'later', delayMs: step.delayMs };
+    }
+    if (step.kind !== 'attempt') {
+      // Recorded first: for a handed delivery, what it holds is its only hold until then.
+      const decision = step.kind === 'fail' ? await finishWithoutSending(step.record, step.reason) : done;
+      if (admission !== 'in_flight') await giveBack();
+      return decision;
     }
     let released = false;
     const release = () => {
       released = true;
-      return deps.limiter.release(job.subscriptionId, id);
+      return giveBack();
     };
+    // The slot goes on as soon as the answer is in. A handed delivery keeps a hold meanwhile, until
+    // its outcome is recorded and a retry has its job: should this process die first, it comes back.
+    const ended = async (retryInMs: number | undefined, recorded: Promise<void>) => {
+      if (!job.handed) return release();
+      released = true;
+      const settled = Promise.all([recorded, retryJob(retryInMs)]).then(() => deps.scheduler.settle(entry));
+      await Promise.all([giveBack(true), settled]);
+    };
+    let decision: DeliverDecision;
     try {
-      return await attempt(step.record, step.event, step.subscription, release, onSend);
-    } finally {
-      if (!released) await release();
+      decision = await attempt(step.record, step.event, step.subscription, ended, onSend);
+    } catch (error) {
+      // Not for a handed delivery: its slot lapses and it goes back to the head of the line.
+      if (!released && !job.handed) await release();
+      throw error;
     }
+    if (!released) await release();
+    return job.handed ? done : decision;
   };
 }

@@ -1,5 +1,6 @@
 import type { AttemptOutcome } from './classify-response';
 import type { DeliveryStatus } from './delivery-record';
+import type { Admission } from './delivery-scheduler';
 import { scheduledDelayMs } from './retry-schedule';
 
 interface RecordState {
@@ -21,8 +22,11 @@ export type BeforeAttempt<R, S, E> =
   | { readonly kind: 'not_due'; readonly delayMs: number }
   /** The delivery ends failed without a request. */
   | { readonly kind: 'fail'; readonly record: R; readonly reason: string }
-  /** The subscription is paused, or at its in-flight cap: wait without an attempt. */
-  | { readonly kind: 'wait'; readonly why: 'paused' | 'busy' }
+  /**
+   * No attempt now: the delivery waits in its subscription's line (`queued`: the scheduler hands
+   * it a slot and a job later), or it is being attempted elsewhere (`in_flight`: look again later).
+   */
+  | { readonly kind: 'wait'; readonly why: 'queued' | 'in_flight' }
   | { readonly kind: 'attempt'; readonly record: R; readonly subscription: S; readonly event: E };
 
 export interface BeforeAttemptInput<R extends RecordState, S extends SubscriptionState, E> {
@@ -30,8 +34,8 @@ export interface BeforeAttemptInput<R extends RecordState, S extends Subscriptio
   readonly jobRound: number;
   /** Absent once the subscription was deleted. */
   readonly subscription: S | undefined;
-  /** Whether the job holds a slot under the subscription's in-flight cap. */
-  readonly slot: boolean;
+  /** What the scheduler answered; absent when it was not asked (no active or paused subscription). */
+  readonly admission: Admission | undefined;
   /** The event's record; absent once it expired. */
   readonly event: E | undefined;
   readonly nowMs: number;
@@ -51,8 +55,9 @@ export function beforeAttempt<R extends RecordState, S extends SubscriptionState
     const why = subscription.disabledReason ?? 'no reason given';
     return { kind: 'fail', record, reason: `the subscription is disabled: ${why}` };
   }
-  if (subscription.status === 'paused') return { kind: 'wait', why: 'paused' };
-  if (!input.slot) return { kind: 'wait', why: 'busy' };
+  if (input.admission === 'queued') return { kind: 'wait', why: 'queued' };
+  // Not started (or the scheduler was not asked): come back later, never drop the delivery.
+  if (input.admission !== 'start') return { kind: 'wait', why: 'in_flight' };
   if (event === undefined) return { kind: 'fail', record, reason: 'the event record has expired' };
   return { kind: 'attempt', record, subscription, event };
 }

@@ -21,10 +21,9 @@ export type {
   NewDelivery,
 } from './delivery-record';
 export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
-export { createRedisInflightLimiter, type InflightLimiter } from './inflight-limiter';
 export { createLocalSlotGate, type LocalSlotGateOptions } from './local-slot-gate';
 export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
-export { createDeliverProcessor, type DeliverProcessorDeps } from './deliver-processor';
+export { createDeliverProcessor, deliveryLimits, type DeliverProcessorDeps } from './deliver-processor';
 export {
   createReplayService,
   deliveryNotFound,
@@ -43,3 +42,11 @@ export { deliveryId, DELIVERY_ID_FORMAT } from './delivery-id';
 export type { DeliverDecision } from './deliver-decision';
 export { afterAttempt, beforeAttempt, type AfterAttempt, type BeforeAttempt } from './delivery-steps';
 export type { AttemptReport, DeliveryObserver } from './delivery-observer';
+export type { Admission, DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
+export {
+  createRedisDeliveryScheduler,
+  type RedisDeliverySchedulerOptions,
+  type SchedulerKeys,
+} from './redis-delivery-scheduler';
+export { createHandedAttempts, type HandedAttempts, type HandedAttemptsDeps } from './handed-attempts';
+export { handOnWhile } from './hand-on-while';

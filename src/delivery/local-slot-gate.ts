@@ -1,4 +1,4 @@
-import type { InflightLimiter } from './inflight-limiter';
+import type { Admission, DeliveryScheduler, LineEntry } from './delivery-scheduler';
 
 export interface LocalSlotGateOptions {
   /** How long an attempt may wait here for one of this process's attempts to end. */
@@ -12,20 +12,30 @@ interface Line {
   readonly waiting: ((entered: boolean) => void)[];
 }
 
+const slotName = (entry: LineEntry) => `${entry.subscriptionId}|${entry.eventKey}`;
+
 /**
- * The in-flight limiter, with each subscription's cap kept in this process first. An attempt
+ * The delivery scheduler, with each subscription's cap kept in this process first. An attempt
  * beyond the cap that this process alone already fills waits here, first come first served, for
- * one of its attempts to end, instead of asking Redis for a slot it would be refused and going
- * back to the queue (a delayed job and another try: a dozen Redis calls each time, again and again
- * while the subscription stays busy). Only for a subscription whose attempts usually end within
- * `maxWaitMs`, and at most that long: an attempt still waiting then is refused as before, so a
- * busy subscription holds the worker's slots no longer than a slightly slower sink would. Redis
- * stays the arbiter across processes: an attempt let in here still asks it for a slot.
+ * one of its attempts to end, before it asks the scheduler: for a subscription whose attempts end
+ * within `maxWaitMs`, a slot that frees here soon costs less than a place in the shared line (its
+ * own job to queue and fetch later). Only that long, and only for such subscriptions: then it asks
+ * the scheduler as it would have at once, which starts it or puts it in line. The scheduler stays
+ * the arbiter across processes: an attempt let in here still asks it.
  */
-export function createLocalSlotGate(inner: InflightLimiter, options: LocalSlotGateOptions): InflightLimiter {
+export function createLocalSlotGate(
+  inner: DeliveryScheduler,
+  options: LocalSlotGateOptions,
+): DeliveryScheduler {
   const lines = new Map<string, Line>();
-  /** Deliveries holding one of this process's slots, with their subscription. */
-  const holding = new Map<string, string>();
+  /** Deliveries holding one of this process's slots. */
+  const holding = new Set<string>();
+
+  const lineOf = (subscriptionId: string) => {
+    let line = lines.get(subscriptionId);
+    if (!line) lines.set(subscriptionId, (line = { running: 0, waiting: [] }));
+    return line;
+  };
 
   const leave = (subscriptionId: string) => {
     const line = lines.get(subscriptionId);
@@ -36,16 +46,16 @@ export function createLocalSlotGate(inner: InflightLimiter, options: LocalSlotGa
     if (line.running === 0) lines.delete(subscriptionId);
   };
 
+  /** Whether the attempt got one of this process's slots (else it waited out, or need not wait). */
   const enter = (subscriptionId: string, max: number): Promise<boolean> => {
-    let line = lines.get(subscriptionId);
-    if (!line) lines.set(subscriptionId, (line = { running: 0, waiting: [] }));
+    const line = lineOf(subscriptionId);
     if (line.running < max) {
       line.running++;
       return Promise.resolve(true);
     }
     const typical = options.typicalMs(subscriptionId) ?? 0;
-    // A slow subscription's slot would not come in time: refused at once, as without the gate.
-    if (typical >= options.maxWaitMs) return Promise.resolve(false);
+    // No slot at all (paused), or a slow subscription's slot would not come in time: ask at once.
+    if (max <= 0 || typical >= options.maxWaitMs) return Promise.resolve(false);
     const waiting = line.waiting;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -61,27 +71,31 @@ export function createLocalSlotGate(inner: InflightLimiter, options: LocalSlotGa
   };
 
   return {
-    async acquire(subscriptionId, deliveryId, max, leaseMs) {
-      if (!(await enter(subscriptionId, max))) return false;
-      let taken = false;
+    async admit(entry, limits, handed) {
+      // A delivery handed a slot has it already: counted here, not held up.
+      const entered = handed ? false : await enter(entry.subscriptionId, limits.maxInFlight);
+      let answer: Admission | undefined;
       try {
-        taken = await inner.acquire(subscriptionId, deliveryId, max, leaseMs);
+        answer = await inner.admit(entry, limits, handed);
       } finally {
-        if (taken) holding.set(deliveryId, subscriptionId);
-        else leave(subscriptionId);
+        if (answer === 'start') {
+          // Started by the scheduler without a slot of this process (handed one, or after waiting
+          // out here while a slot freed in another process): counted here too.
+          if (!entered) lineOf(entry.subscriptionId).running++;
+          holding.add(slotName(entry));
+        } else if (entered) leave(entry.subscriptionId);
       }
-      return taken;
+      return answer;
     },
-    async release(subscriptionId, deliveryId) {
+    async release(entry, limits, hold) {
       try {
-        await inner.release(subscriptionId, deliveryId);
+        await inner.release(entry, limits, hold);
       } finally {
-        // Only once Redis has the slot back: the next in line asks it for one.
-        if (holding.get(deliveryId) === subscriptionId) {
-          holding.delete(deliveryId);
-          leave(subscriptionId);
-        }
+        // Only once the scheduler has the slot back: the next in line here asks it for one.
+        if (holding.delete(slotName(entry))) leave(entry.subscriptionId);
       }
     },
+    settle: (entry) => inner.settle(entry),
+    sweep: (limits) => inner.sweep(limits),
   };
 }

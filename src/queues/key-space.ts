@@ -22,8 +22,17 @@ export interface KeySpace {
     readonly byEvent: (eventKey: string) => string;
     readonly pending: (subscriptionId: string) => string;
   };
-  /** `{cer}:inflight:<subscription>`: leased delivery slots. */
-  readonly inflight: (subscriptionId: string) => string;
+  /** The delivery scheduler's keys (`src/delivery/delivery-scheduler-scripts.ts`). */
+  readonly scheduler: {
+    /** `{cer}:slots:<subscription>`: running attempts and handed slots, by lease end. */
+    readonly slots: (subscriptionId: string) => string;
+    /** `{cer}:line:<subscription>`: deliveries waiting for a slot. */
+    readonly line: (subscriptionId: string) => string;
+    /** `{cer}:lines`: subscriptions with a line (or a handed slot that may go back to it). */
+    readonly lines: string;
+    /** `{cer}:starts:<subscription>`: attempts started this second (`maxPerSecond`). */
+    readonly starts: (subscriptionId: string) => string;
+  };
   /** `{cer}:ingest-rate:<sender>`: a sender's ingest rate window. */
   readonly ingestRate: (sender: string) => string;
   /** `{cer}:upstream-window:<name>` and `-pause:<name>`: an upstream's shared rate limit. */
@@ -57,7 +66,12 @@ export function createKeySpace(prefix: string): KeySpace {
       byEvent: (eventKey) => `${root}:deliveries:event:${eventKey}`,
       pending: (subscriptionId) => `${root}:pending:${subscriptionId}`,
     },
-    inflight: (subscriptionId) => `${root}:inflight:${subscriptionId}`,
+    scheduler: {
+      slots: (subscriptionId) => `${root}:slots:${subscriptionId}`,
+      line: (subscriptionId) => `${root}:line:${subscriptionId}`,
+      lines: `${root}:lines`,
+      starts: (subscriptionId) => `${root}:starts:${subscriptionId}`,
+    },
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
     ingestRate: (sender) => `${root}:ingest-rate:${sender}`,
     upstreamWindow: (name) => `${root}:upstream-window:${name}`,

@@ -6,7 +6,11 @@ import {
   createSubscriptionPace,
   createRedisDeliveryStore,
   createLocalSlotGate,
-  createRedisInflightLimiter,
+  createHandedAttempts,
+  createRedisDeliveryScheduler,
+  deliveryLimits,
+  handOnWhile,
+  type DeliveryLimits,
   createRedisSubscriptionHealth,
 } from '../delivery';
 import { createEnricher, createRedisUpstreamRateLimiter, createUpstreamClient } from '../enrich';
@@ -28,6 +32,9 @@ import { createEventRouter, createSubscriptionCache } from '../routing';
 import { createAddressPolicy } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService, type Subscription } from '../subscriptions';
 import { packageVersion } from './package-info';
+
+/** A deleted or disabled subscription's line is handed out this many at a time, to end failed. */
+const ENDING_LINE: DeliveryLimits = { maxInFlight: 100, leaseMs: 60_000 };
 
 export interface RunningWorkers {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
@@ -96,6 +103,10 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
   });
   const pace = createSubscriptionPace();
+  const scheduler = createRedisDeliveryScheduler(records, {
+    keys: keys.scheduler,
+    run: (handed) => handedAttempts.run(handed),
+  });
   const deliverOne = createDeliverProcessor({
     subscription: (id) => subscriptions.index.get(id),
     events,
@@ -103,11 +114,13 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       delivered: config.DELIVERED_RETENTION_SECONDS,
       failed: config.FAILED_RETENTION_SECONDS,
     }),
-    // A subscription this process keeps at its cap: attempts wait here briefly, not in the queue.
-    limiter: createLocalSlotGate(createRedisInflightLimiter(records, keys.inflight), {
-      maxWaitMs: config.SLOT_WAIT_MS,
-      typicalMs: (id) => pace.typicalMs(id),
-    }),
+    // A quick subscription this process keeps at its cap: attempts wait here briefly before the line.
+    scheduler: createLocalSlotGate(
+      handOnWhile(scheduler, () => handedAttempts.accepting),
+      { maxWaitMs: config.SLOT_WAIT_MS, typicalMs: (id) => pace.typicalMs(id) },
+    ),
+    retry: ({ eventKey, subscriptionId, round }, delayMs) =>
+      deliveryQueue.schedule([{ job: { v: 1, eventKey, subscriptionId, round }, delayMs }]),
     send: sender,
     health: createRedisSubscriptionHealth(records, keys.failingSince),
     disableSubscription: async (id, reason, failingSince) => {
@@ -118,10 +131,16 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     autoDisableAfterMs: config.AUTO_DISABLE_AFTER_SECONDS * 1000,
     maxRetryAfterMs: config.MAX_RETRY_AFTER_SECONDS * 1000,
     busyDelayMs: { min: 20, max: 2_000 },
-    pausedDelayMs: 30_000,
     pace,
     requestOrigin: config.WEBHOOK_REQUEST_ORIGIN,
     observer: createDeliveryTelemetry(logger, metrics),
+  });
+  const handedAttempts = createHandedAttempts({
+    process: (job) => deliverOne(job),
+    onError: throttledWarn(
+      logger,
+      'a delivery handed a slot failed before it ended; it goes back to its line',
+    ),
   });
   const inline = createInlineFirstAttempts({
     process: deliverOne,
@@ -170,6 +189,19 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     lockMs: config.WORKER_LOCK_MS,
   });
 
+  // Slots no release handed on (a worker died, a subscription was resumed, a new second began):
+  // handed to the lines now and then. A deleted or disabled subscription's line is handed out a
+  // batch at a time: its deliveries end failed, with the reason.
+  const sweep = () =>
+    scheduler
+      .sweep((id) => {
+        const subscription = subscriptions.index.get(id);
+        if (!subscription || subscription.status === 'disabled') return ENDING_LINE;
+        return deliveryLimits(subscription);
+      })
+      .catch(onError);
+  let sweeper: NodeJS.Timeout | undefined;
+
   // Routing and delivery need the subscriptions: the workers take jobs only once they are loaded.
   let closed = false;
   const startWhenLoaded = async () => {
@@ -183,6 +215,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       }
     }
     if (closed) return;
+    sweeper = setInterval(() => void sweep(), config.SCHEDULER_SWEEP_MS);
     logger.info(
       {
         ingest: config.INGEST_CONCURRENCY,
@@ -204,11 +237,13 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     subscriptionIds: () => subscriptions.index.ids(),
     async close() {
       closed = true;
+      clearInterval(sweeper);
       // With Redis down no job can finish: do not wait for one.
       const force = commands.status !== 'ready';
       await Promise.all([ingest.close(force), deliver.close(force)]);
-      // First attempts that outlasted their budget: their jobs are queued; let them record.
-      if (!force) await inline.drain();
+      // First attempts that outlasted their budget (their jobs are queued), and deliveries handed a
+      // slot here: let them record.
+      if (!force) await Promise.all([inline.drain(), handedAttempts.drain()]);
       await subscriptions.close();
       await deliveryQueue.close();
       await sender.close();

@@ -43,6 +43,8 @@ const deliveryPatch = z
       )
       .max(30),
     maxInFlight: z.int().min(1).max(1000),
+    /** `null` (in a PATCH) removes the limit. */
+    maxPerSecond: z.int().min(1).max(10_000).nullable(),
     retryOn4xx: z.boolean(),
     handshake: z.boolean(),
     enrich: z.boolean(),
@@ -59,7 +61,15 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   enrich: true,
 };
 
-const delivery = deliveryPatch.transform((given): DeliverySettings => ({ ...DEFAULT_DELIVERY, ...given }));
+/** Settings with a patch applied: a `null` limit is no limit. */
+export function withDeliveryPatch(current: DeliverySettings, patch: DeliveryPatch): DeliverySettings {
+  const { maxPerSecond, ...rest } = { ...current, ...patch };
+  return maxPerSecond === null || maxPerSecond === undefined ? rest : { ...rest, maxPerSecond };
+}
+
+export type DeliveryPatch = z.infer<typeof deliveryPatch>;
+
+const delivery = deliveryPatch.transform((given) => withDeliveryPatch(DEFAULT_DELIVERY, given));
 
 /** The writable fields of a subscription, as `POST` and `PUT` take them. Unknown fields are rejected. */
 export const subscriptionInputSchema = z.strictObject({

@@ -6,6 +6,7 @@ import type { SigningSecret, Subscription } from './subscription';
 import {
   subscriptionInputSchema,
   subscriptionPatchSchema,
+  withDeliveryPatch,
   type SubscriptionInput,
 } from './subscription-schema';
 import type { ListOptions, SubscriptionPage, SubscriptionStore } from './subscription-store';
@@ -148,7 +149,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       const merged = {
         ...current,
         ...changes,
-        delivery: { ...existing.delivery, ...changes.delivery },
+        delivery: withDeliveryPatch(existing.delivery, changes.delivery ?? {}),
         // Leaving `disabled` drops its reason; staying disabled keeps it.
         ...(statusChanges ? { statusChangedAt: at } : { disabledReason, failingSince }),
         updatedAt: at,

@@ -10,6 +10,8 @@ export interface DeliverySettings {
   /** Delays before each retry, in seconds; its length is the number of retries. */
   readonly retrySchedule: readonly number[];
   readonly maxInFlight: number;
+  /** Attempts started per second at most, across every worker; absent: no limit. */
+  readonly maxPerSecond?: number;
   /** Retry 4xx answers other than 408/410/429 (default: give up at once). */
   readonly retryOn4xx: boolean;
   /** Run the CloudEvents webhook validation handshake against the sink on create. */

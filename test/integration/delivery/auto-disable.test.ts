@@ -2,7 +2,7 @@ import {
   createDeliverProcessor,
   createHttpSender,
   createRedisDeliveryStore,
-  createRedisInflightLimiter,
+  createRedisDeliveryScheduler,
   createRedisSubscriptionHealth,
 } from '../../../src/delivery';
 import { createRedisEventRecordStore, eventKey, type CloudEvent } from '../../../src/events';
@@ -50,7 +50,11 @@ describe('auto-disable (fake clock)', () => {
       subscription: () => subscription,
       events,
       deliveries: createRedisDeliveryStore(client, keys.deliveries, { delivered: 3600, failed: 3600 }),
-      limiter: createRedisInflightLimiter(client, keys.inflight, () => now.getTime()),
+      scheduler: createRedisDeliveryScheduler(client, {
+        keys: keys.scheduler,
+        run: () => undefined,
+        now: () => now.getTime(),
+      }),
       send: sender,
       health: createRedisSubscriptionHealth(client, keys.failingSince),
       disableSubscription: async (_id, reason, since) => {
@@ -60,7 +64,7 @@ describe('auto-disable (fake clock)', () => {
       autoDisableAfterMs: 5 * DAY,
       maxRetryAfterMs: 60_000,
       busyDelayMs: { min: 10, max: 10 },
-      pausedDelayMs: 10,
+      retry: async () => undefined,
       now: () => now,
     });
     const send = async (id: string) => {

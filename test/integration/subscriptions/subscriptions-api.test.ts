@@ -87,6 +87,8 @@ describe('POST /subscriptions', () => {
     [{ sink, types: [] }, 'types', 'omit types to receive every type'],
     [{ sink, source: 'not a uri' }, 'source', 'must be a URI-reference'],
     [{ sink, delivery: { timeoutMs: 10 } }, 'delivery.timeoutMs', ''],
+    [{ sink, delivery: { maxPerSecond: 0 } }, 'delivery.maxPerSecond', ''],
+    [{ sink, delivery: { maxPerSecond: 2.5 } }, 'delivery.maxPerSecond', ''],
     [
       { sink, protocolsettings: { headers: { 'webhook-id': 'x' } } },
       'protocolsettings.headers.webhook-id',
@@ -220,6 +222,24 @@ describe('one subscription', () => {
     const resumed = await api().patch(url).set(auth).send({ status: 'active' });
     expect(resumed.body.status).toBe('active');
     expectProblem(await api().patch(url).set(auth).send({ sink: 'nope' }), 400, 'invalid_subscription');
+  });
+
+  it('takes maxPerSecond, which a PATCH changes and removes with null', async () => {
+    const created = await create({ sink, delivery: { maxPerSecond: 5 } });
+    expect(created.body.delivery).toMatchObject({ maxPerSecond: 5, maxInFlight: 10 });
+    const url = `/subscriptions/${created.body.id}`;
+    const changed = await api()
+      .patch(url)
+      .set(auth)
+      .send({ delivery: { maxPerSecond: 50 } });
+    expect(changed.body.delivery.maxPerSecond).toBe(50);
+    const removed = await api()
+      .patch(url)
+      .set(auth)
+      .send({ delivery: { maxPerSecond: null } });
+    expect(removed.status).toBe(200);
+    expect(removed.body.delivery).not.toHaveProperty('maxPerSecond');
+    expect((await api().get(url).set(auth)).body.delivery).not.toHaveProperty('maxPerSecond');
   });
 
   it('DELETE answers with the deleted subscription, then it is gone', async () => {

@@ -4,7 +4,8 @@ import {
   type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStore,
-  type InflightLimiter,
+  type Admission,
+  type DeliveryScheduler,
 } from '../../../src/delivery';
 import { makeSubscription } from '../../fixtures/make-subscription';
 
@@ -27,22 +28,26 @@ const record = (status: DeliveryRecord['status']): DeliveryRecord => ({
 
 function processorWith(
   status: DeliveryRecord['status'],
-  slotFree: boolean,
+  admission: Admission,
   extra: Partial<DeliveryRecord> = {},
   now = new Date('2026-11-30T00:00:00.000Z'),
   buildRequest?: DeliverProcessorDeps['buildRequest'],
+  sink: { status: number; fail?: boolean } = { status: 204 },
 ) {
   const recorded: { attempt: DeliveryAttempt; update: Partial<DeliveryRecord> }[] = [];
   const slots: string[] = [];
-  const limiter: InflightLimiter = {
-    acquire: async (_sub, id) => {
-      if (!slotFree) return false;
-      slots.push(`+${id}`);
-      return true;
+  const scheduler: DeliveryScheduler = {
+    admit: async ({ eventKey }, _limits, handed) => {
+      slots.push(`+${eventKey.slice(0, 1)} ${admission}${handed ? ' (handed)' : ''}`);
+      return admission;
     },
-    release: async (_sub, id) => {
-      slots.push(`-${id}`);
+    release: async ({ eventKey }, _limits, hold) => {
+      slots.push(`-${eventKey.slice(0, 1)}${hold ? ' (hold)' : ''}`);
     },
+    settle: async ({ eventKey }) => {
+      slots.push(`settle ${eventKey.slice(0, 1)}`);
+    },
+    sweep: async () => 0,
   };
   const sent: string[] = [];
   const process = createDeliverProcessor({
@@ -59,25 +64,30 @@ function processorWith(
     deliveries: {
       ensure: async () => ({ ...record(status), ...extra }),
       recordAttempt: async (_id: string, attempt: DeliveryAttempt, update: Partial<DeliveryRecord>) => {
+        if (sink.fail) throw new Error('Redis went away');
         recorded.push({ attempt, update });
       },
     } as unknown as DeliveryStore,
-    limiter,
+    scheduler,
     send: async (request) => {
       sent.push(request.url);
-      return { kind: 'response', status: 204, excerpt: '', durationMs: 1 };
+      return { kind: 'response', status: sink.status, excerpt: '', durationMs: 1 };
     },
     health: { succeeded: async () => undefined, failed: async (_id, at) => at },
     disableSubscription: async () => undefined,
     autoDisableAfterMs: 1e9,
     maxRetryAfterMs: 1e6,
     busyDelayMs: { min: 10, max: 10 },
-    pausedDelayMs: 10,
+    retry: async (_job, delayMs) => {
+      slots.push(`retry job in ${delayMs} ms`);
+    },
+    random: () => 0.5,
     now: () => now,
     ...(buildRequest ? { buildRequest } : {}),
   });
   return {
     process: () => process({ eventKey: 'a'.repeat(40), subscriptionId: 'sub', round: 0 }),
+    processHanded: () => process({ eventKey: 'a'.repeat(40), subscriptionId: 'sub', round: 0, handed: true }),
     slots,
     sent,
     recorded,
@@ -86,7 +96,7 @@ function processorWith(
 
 describe('deliver processor', () => {
   it('sends a pending delivery under a slot, and gives the slot back', async () => {
-    const { process, slots, sent } = processorWith('pending', true);
+    const { process, slots, sent } = processorWith('pending', 'start');
     expect(await process()).toEqual({ kind: 'done' });
     expect(sent).toHaveLength(1);
     expect(slots).toHaveLength(2);
@@ -95,26 +105,83 @@ describe('deliver processor', () => {
   });
 
   it('gives back at once a slot taken for a delivery that has already ended', async () => {
-    const { process, slots, sent } = processorWith('delivered', true);
+    const { process, slots, sent } = processorWith('delivered', 'start');
     expect(await process()).toEqual({ kind: 'done' });
     expect(sent).toEqual([]);
     expect(slots.map((s) => s[0])).toEqual(['+', '-']);
   });
 
-  it('tries again later, without sending, when the subscription is at its cap', async () => {
-    const { process, sent } = processorWith('pending', false);
+  it("is done, without sending, when the delivery waits in its subscription's line", async () => {
+    const { process, sent, slots } = processorWith('pending', 'queued');
+    expect(await process()).toEqual({ kind: 'done' });
+    expect(sent).toEqual([]);
+    expect(slots).toEqual(['+a queued']); // its place in line stays
+  });
+
+  it('looks again later, without sending or giving anything back, at a delivery in flight elsewhere', async () => {
+    const { process, sent, slots } = processorWith('pending', 'in_flight');
     expect(await process()).toMatchObject({ kind: 'later' });
     expect(sent).toEqual([]);
+    expect(slots).toEqual(['+a in_flight']);
+  });
+
+  describe('a delivery handed a slot from its line (no job of its own)', () => {
+    it('is attempted under that slot, handed on once the answer is in, with a hold until it is recorded', async () => {
+      const { processHanded, slots, sent, recorded } = processorWith('pending', 'start');
+      expect(await processHanded()).toEqual({ kind: 'done' });
+      expect(sent).toHaveLength(1);
+      expect(recorded).toHaveLength(1);
+      expect(slots).toEqual(['+a start (handed)', '-a (hold)', 'settle a']);
+    });
+
+    it('keeps its hold until its retry has a job', async () => {
+      const { processHanded, slots } = processorWith('pending', 'start', {}, undefined, undefined, {
+        status: 503,
+      });
+      expect(await processHanded()).toEqual({ kind: 'done' });
+      expect(slots).toEqual(['+a start (handed)', 'retry job in 300000 ms', '-a (hold)', 'settle a']);
+    });
+
+    it('keeps its hold when its outcome could not be recorded: the hold lapses back into the line', async () => {
+      const { processHanded, slots } = processorWith('pending', 'start', {}, undefined, undefined, {
+        status: 204,
+        fail: true,
+      });
+      await expect(processHanded()).rejects.toThrow('Redis went away');
+      expect(slots).toEqual(['+a start (handed)', '-a (hold)']);
+    });
+
+    it('is done when it went back to the line (paused meanwhile) or is attempted elsewhere', async () => {
+      for (const admission of ['queued', 'in_flight'] as const) {
+        const { processHanded, slots, sent } = processorWith('pending', admission);
+        expect(await processHanded()).toEqual({ kind: 'done' });
+        expect(sent).toEqual([]);
+        expect(slots).toEqual([`+a ${admission} (handed)`]);
+      }
+    });
+
+    it('gets a job for a retry not due yet before its slot is given back', async () => {
+      const notDue = processorWith('pending', 'start', { nextAttemptAt: '2026-11-30T00:01:00.000Z' });
+      expect(await notDue.processHanded()).toEqual({ kind: 'done' });
+      expect(notDue.slots).toEqual(['+a start (handed)', 'retry job in 60000 ms', '-a']);
+    });
+  });
+
+  it('takes out of the line a delivery that has ended meanwhile', async () => {
+    const { process, sent, slots } = processorWith('failed', 'queued');
+    expect(await process()).toEqual({ kind: 'done' });
+    expect(sent).toEqual([]);
+    expect(slots).toEqual(['+a queued', '-a']);
   });
 
   it('waits, without sending, for a retry that is not due yet, and sends one that is', async () => {
-    const notDue = processorWith('pending', true, { nextAttemptAt: '2026-11-30T00:01:00.000Z' });
+    const notDue = processorWith('pending', 'start', { nextAttemptAt: '2026-11-30T00:01:00.000Z' });
     expect(await notDue.process()).toEqual({ kind: 'later', delayMs: 60_000 });
     expect(notDue.sent).toEqual([]);
     expect(notDue.slots.map((s) => s[0])).toEqual(['+', '-']);
 
     // Within a second of due (worker clocks differ a little): sent now.
-    const due = processorWith('pending', true, { nextAttemptAt: '2026-11-30T00:00:00.900Z' });
+    const due = processorWith('pending', 'start', { nextAttemptAt: '2026-11-30T00:00:00.900Z' });
     expect(await due.process()).toEqual({ kind: 'done' });
     expect(due.sent).toHaveLength(1);
   });
@@ -123,7 +190,7 @@ describe('deliver processor', () => {
     const broken = () => {
       throw new TypeError('no way to serialize this');
     };
-    const { process, sent, slots, recorded } = processorWith('pending', true, {}, undefined, broken);
+    const { process, sent, slots, recorded } = processorWith('pending', 'start', {}, undefined, broken);
     expect(await process()).toEqual({ kind: 'done' });
     expect(sent).toEqual([]);
     expect(slots.map((s) => s[0])).toEqual(['+', '-']);

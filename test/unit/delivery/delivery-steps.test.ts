@@ -11,7 +11,7 @@ describe('beforeAttempt: what a deliver job does before any request', () => {
     record: pending,
     jobRound: 0,
     subscription: active,
-    slot: true,
+    admission: 'start' as const,
     event: 'the stored event',
     nowMs: now,
     dueToleranceMs: 1_000,
@@ -27,8 +27,15 @@ describe('beforeAttempt: what a deliver job does before any request', () => {
     ['a delivery already failed', { record: { ...pending, status: 'failed' } }, 'nothing'],
     ['the subscription was deleted', { subscription: undefined }, 'fail'],
     ['the subscription is disabled', { subscription: { status: 'disabled' } }, 'fail'],
-    ['the subscription is paused', { subscription: { status: 'paused' }, slot: false }, 'wait'],
-    ['the subscription is at its in-flight cap', { slot: false }, 'wait'],
+    [
+      'the subscription is paused (no slot: in line)',
+      { subscription: { status: 'paused' }, admission: 'queued' },
+      'wait',
+    ],
+    ['the subscription is at its in-flight cap (in line)', { admission: 'queued' }, 'wait'],
+    ['the delivery is being attempted elsewhere', { admission: 'in_flight' }, 'wait'],
+    ['the scheduler was not asked', { admission: undefined }, 'wait'],
+    ['the subscription was deleted while in line', { subscription: undefined, admission: 'queued' }, 'fail'],
     ['the event record expired', { event: undefined }, 'fail'],
     [
       'a retry due within the tolerance',
@@ -59,11 +66,8 @@ describe('beforeAttempt: what a deliver job does before any request', () => {
     expect(beforeAttempt({ ...base, event: undefined })).toMatchObject({
       reason: 'the event record has expired',
     });
-    expect(beforeAttempt({ ...base, subscription: { status: 'paused' } })).toEqual({
-      kind: 'wait',
-      why: 'paused',
-    });
-    expect(beforeAttempt({ ...base, slot: false })).toEqual({ kind: 'wait', why: 'busy' });
+    expect(beforeAttempt({ ...base, admission: 'queued' })).toEqual({ kind: 'wait', why: 'queued' });
+    expect(beforeAttempt({ ...base, admission: 'in_flight' })).toEqual({ kind: 'wait', why: 'in_flight' });
   });
 
   it('hands the attempt what it needs', () => {

@@ -1,0 +1,179 @@
+/**
+ * The Lua scripts of the Redis delivery scheduler (`redis-delivery-scheduler.ts`). Per
+ * subscription: its slots (a sorted set: member, lease end), its line (a sorted set: member,
+ * when it joined) and, with `maxPerSecond`, the starts of the current second (a hash). A place in
+ * line is `<event key>|<round>`. A slot is named by what holds it: `<event key>` for an attempt
+ * made by a deliver job (should its worker die, the job comes back), `<event key>|<round>|run` for
+ * a delivery handed a slot from the line and attempted by the process it was handed to, without a
+ * job (should that process die, its lease lapses and it goes back to the head of the line). A
+ * handed delivery whose attempt has ended, until its outcome is recorded, keeps a place in line
+ * that is not due yet (scored in the future): its hold, which lapses into a due place should the
+ * process die first, without a slot. The line's due places are those scored up to now. A set lists
+ * the subscriptions that have a line or a handed slot, for the periodic sweep.
+ *
+ * Every script gets, per item, the keys: slots, line, the set of lines, starts; and answers, per
+ * item, the places in line it handed a slot (a list), after its own answer where it has one.
+ */
+
+const FUNCTIONS = `
+local swept = {}
+-- Lapsed leases end (a dead worker's slot frees itself); a lapsed handed slot's delivery goes back
+-- to the head of the line. Once per key and call.
+local function sweep(slots, line, now)
+  if swept[slots] then return end
+  swept[slots] = true
+  local lapsed = redis.call('ZRANGEBYSCORE', slots, '-inf', now)
+  if #lapsed == 0 then return end
+  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+  for _, member in ipairs(lapsed) do
+    local entry = string.match(member, '^(.*)|run$')
+    if entry then redis.call('ZADD', line, 0, entry) end
+  end
+end
+
+-- Starts this second still allowed (maxPerSecond > 0), else a number larger than any cap.
+local function allowance(starts, perSecond, now)
+  if perSecond <= 0 then return 1e9 end
+  local at, n = unpack(redis.call('HMGET', starts, 'at', 'n'))
+  if tonumber(at) ~= math.floor(now / 1000) then return perSecond end
+  return perSecond - tonumber(n)
+end
+
+local function started(starts, perSecond, now, count)
+  if perSecond <= 0 or count == 0 then return end
+  local second = math.floor(now / 1000)
+  if tonumber(redis.call('HGET', starts, 'at')) == second then
+    redis.call('HINCRBY', starts, 'n', count)
+  else
+    redis.call('HSET', starts, 'at', second, 'n', count)
+    redis.call('PEXPIRE', starts, 2000)
+  end
+end
+
+-- The slots set outlives its last lease, to the next whole minute: its expiry moves once a
+-- minute, not with every lease (each move is one more write to the AOF and the replicas).
+local function lease(slots, member, ends, now)
+  redis.call('ZADD', slots, ends, member)
+  local ttl = redis.call('PTTL', slots)
+  if ttl < 0 or now + ttl < ends then redis.call('PEXPIREAT', slots, ends - ends % 60000 + 60000) end
+end
+
+-- Hands each free slot to the head of the line (a handed slot, leased until ends); appends the
+-- places handed to handed.
+local function fill(slots, line, starts, max, perSecond, now, ends, handed)
+  if redis.call('EXISTS', line) == 0 then return end
+  local free = math.min(max - redis.call('ZCARD', slots), allowance(starts, perSecond, now))
+  if free <= 0 then return end
+  local due = redis.call('ZRANGEBYSCORE', line, '-inf', now, 'LIMIT', 0, free)
+  if #due == 0 then return end
+  redis.call('ZREM', line, unpack(due))
+  for _, entry in ipairs(due) do
+    lease(slots, entry .. '|run', ends, now)
+    handed[#handed + 1] = entry
+  end
+  started(starts, perSecond, now, #due)
+end
+`;
+
+// ARGV per item: now, lease end, event key, round, max in flight, max per second (0: none),
+// subscription id, '1' when the caller is the process the delivery was handed to (else '0').
+// Answers per item { code, handed... }: 1 start, 0 queued, 2 in flight.
+export const ADMIT = `${FUNCTIONS}
+local answers = {}
+for k = 1, #KEYS, 4 do
+  local slots, line, lines, starts = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local a = (k - 1) / 4 * 8
+  local now, ends = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local key, max, perSecond, sub = ARGV[a + 3], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), ARGV[a + 7]
+  local entry = key .. '|' .. ARGV[a + 4]
+  local run = entry .. '|run'
+  local answer = { 0 }
+  sweep(slots, line, now)
+  local held = redis.call('ZMSCORE', slots, run, key)
+  if held[1] and ARGV[a + 8] == '1' then
+    if max > 0 then
+      lease(slots, run, ends, now)
+      answer[1] = 1
+    else
+      -- Paused since it was handed the slot: back to the head of the line.
+      redis.call('ZREM', slots, run)
+      redis.call('ZADD', line, 0, entry)
+      redis.call('SADD', lines, sub)
+    end
+  elseif held[1] or held[2] then
+    answer[1] = 2
+  elseif redis.call('ZCOUNT', line, '-inf', now) == 0 and redis.call('ZCARD', slots) < max
+    and allowance(starts, perSecond, now) >= 1 then
+    lease(slots, key, ends, now)
+    started(starts, perSecond, now, 1)
+    answer[1] = 1
+  else
+    -- Behind every delivery already waiting; a slot left free (a lapsed lease, a new second) goes
+    -- to the head of the line at once, which may be this delivery.
+    redis.call('ZADD', line, 'NX', now, entry)
+    redis.call('SADD', lines, sub)
+    local handed = {}
+    fill(slots, line, starts, max, perSecond, now, ends, handed)
+    for _, member in ipairs(handed) do
+      if member == entry then
+        redis.call('ZREM', slots, run)
+        lease(slots, key, ends, now)
+        answer[1] = 1
+      else
+        answer[#answer + 1] = member
+      end
+    end
+  end
+  answers[#answers + 1] = answer
+end
+return answers`;
+
+// ARGV per item: now, lease end of a slot handed on, event key, round, max in flight, max per
+// second (0: none), until when a handed delivery holds a place not due yet while its outcome is
+// recorded (0: no such hold). Whatever else the delivery holds goes: its slot (either kind), its
+// place in line.
+export const RELEASE = `${FUNCTIONS}
+local answers = {}
+for k = 1, #KEYS, 4 do
+  local slots, line, starts = KEYS[k], KEYS[k + 1], KEYS[k + 3]
+  local a = (k - 1) / 4 * 7
+  local entry = ARGV[a + 3] .. '|' .. ARGV[a + 4]
+  redis.call('ZREM', slots, ARGV[a + 3], entry .. '|run')
+  local holdUntil = tonumber(ARGV[a + 7])
+  local lined = holdUntil > 0 or redis.call('EXISTS', line) == 1
+  if holdUntil > 0 then
+    redis.call('ZADD', line, holdUntil, entry)
+  elseif lined then
+    redis.call('ZREM', line, entry)
+  end
+  local handed = {}
+  if lined then
+    fill(slots, line, starts, tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 1]),
+      tonumber(ARGV[a + 2]), handed)
+  end
+  answers[#answers + 1] = handed
+end
+return answers`;
+
+// ARGV per item: now, lease end of a slot handed on, max in flight, max per second (0: none),
+// subscription id.
+export const SWEEP = `${FUNCTIONS}
+local answers = {}
+for k = 1, #KEYS, 4 do
+  local slots, line, lines, starts = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local a = (k - 1) / 4 * 5
+  local now = tonumber(ARGV[a + 1])
+  sweep(slots, line, now)
+  local handed = {}
+  fill(slots, line, starts, tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), now, tonumber(ARGV[a + 2]), handed)
+  -- Off the list once nothing can come back to the line: no handed slot may lapse into it.
+  if redis.call('EXISTS', line) == 0 then
+    local out = true
+    for _, member in ipairs(redis.call('ZRANGE', slots, 0, -1)) do
+      if string.sub(member, -4) == '|run' then out = false end
+    end
+    if out then redis.call('SREM', lines, ARGV[a + 5]) end
+  end
+  answers[#answers + 1] = handed
+end
+return answers`;

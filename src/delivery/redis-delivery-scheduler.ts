@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import { createBatchedScript, type ScriptItem } from '../batching';
+import { ADMIT, RELEASE, SWEEP } from './delivery-scheduler-scripts';
+import type { Admission, DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
+
+export interface SchedulerKeys {
+  /** A subscription's slots: running attempts and handed slots, by lease end. */
+  readonly slots: (subscriptionId: string) => string;
+  /** A subscription's line of deliveries waiting for a slot, by arrival. */
+  readonly line: (subscriptionId: string) => string;
+  /** The subscriptions with a line (or a handed slot that may lapse back into one). */
+  readonly lines: string;
+  /** A subscription's starts in the current second (`maxPerSecond`). */
+  readonly starts: (subscriptionId: string) => string;
+}
+
+export interface RedisDeliverySchedulerOptions {
+  readonly keys: SchedulerKeys;
+  /**
+   * Attempts each delivery handed a slot, in this process, without a job. Should the process die
+   * first, the slot's lease lapses and the delivery goes back to the head of its line.
+   */
+  readonly run: (handed: readonly LineEntry[]) => void;
+  /** Subscriptions one sweep looks at, at most. */
+  readonly sweepBatch?: number;
+  readonly now?: () => number;
+}
+
+const CODES: Record<string, Admission> = { 0: 'queued', 1: 'start', 2: 'in_flight' };
+
+/** Places in line (`<event key>|<round>`) as the deliveries they name. */
+function entries(subscriptionId: string, members: readonly string[]): LineEntry[] {
+  return members.map((member) => {
+    const bar = member.indexOf('|');
+    return { subscriptionId, eventKey: member.slice(0, bar), round: Number(member.slice(bar + 1)) };
+  });
+}
+
+/**
+ * The delivery scheduler on Redis: each decision is one Lua script, atomic across worker
+ * processes; the decisions of one turn of the event loop share one command.
+ */
+export function createRedisDeliveryScheduler(
+  redis: Redis,
+  options: RedisDeliverySchedulerOptions,
+): DeliveryScheduler {
+  const { keys } = options;
+  const now = options.now ?? Date.now;
+  const admitMany = createBatchedScript<(number | string)[]>(redis, ADMIT);
+  const releaseMany = createBatchedScript<string[]>(redis, RELEASE);
+  const sweepMany = createBatchedScript<string[]>(redis, SWEEP);
+  const keysOf = (id: string) => [keys.slots(id), keys.line(id), keys.lines, keys.starts(id)];
+  const perSecond = (limits: DeliveryLimits) => String(limits.maxPerSecond ?? 0);
+  const run = (subscriptionId: string, members: readonly string[]) => {
+    if (members.length > 0) options.run(entries(subscriptionId, members));
+  };
+
+  return {
+    async admit(entry, limits, handed = false) {
+      const at = now();
+      const [answer] = await admitMany([
+        {
+          keys: keysOf(entry.subscriptionId),
+          argv: [
+            String(at),
+            String(at + limits.leaseMs),
+            entry.eventKey,
+            String(entry.round),
+            String(limits.maxInFlight),
+            perSecond(limits),
+            entry.subscriptionId,
+            handed ? '1' : '0',
+          ],
+        },
+      ]);
+      const [code, ...others] = answer!;
+      run(entry.subscriptionId, others as string[]);
+      return CODES[String(code)]!;
+    },
+    async release(entry, limits, hold = false) {
+      const at = now();
+      const [members] = await releaseMany([
+        {
+          keys: keysOf(entry.subscriptionId),
+          argv: [
+            String(at),
+            String(at + limits.leaseMs),
+            entry.eventKey,
+            String(entry.round),
+            String(limits.maxInFlight),
+            perSecond(limits),
+            hold ? String(at + limits.leaseMs) : '0',
+          ],
+        },
+      ]);
+      run(entry.subscriptionId, members!);
+    },
+    async settle(entry) {
+      await redis.zrem(keys.line(entry.subscriptionId), `${entry.eventKey}|${entry.round}`);
+    },
+    async sweep(limitsOf) {
+      const ids = await redis.srandmember(keys.lines, options.sweepBatch ?? 500);
+      const at = now();
+      const items: (ScriptItem & { id: string })[] = [];
+      for (const id of ids) {
+        const limits = limitsOf(id);
+        if (!limits) continue;
+        items.push({
+          id,
+          keys: keysOf(id),
+          argv: [String(at), String(at + limits.leaseMs), String(limits.maxInFlight), perSecond(limits), id],
+        });
+      }
+      if (items.length === 0) return 0;
+      const answers = await sweepMany(items);
+      answers.forEach((members, i) => run(items[i]!.id, members));
+      return answers.reduce((sum, members) => sum + members.length, 0);
+    },
+  };
+}

@@ -1,0 +1,232 @@
+import { createRedisDeliveryScheduler, type LineEntry } from '../../../src/delivery';
+import { TestRedis } from '../../support/test-redis';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+let run = 0;
+const LEASE_MS = 10_000;
+
+/** A scheduler on its own keys, with a clock the test moves, and what it handed this process. */
+function setUp(start = Date.now()) {
+  const prefix = `sched${++run}`;
+  const clock = { now: start };
+  const handed: LineEntry[] = [];
+  const keys = {
+    slots: (id: string) => `${prefix}:slots:${id}`,
+    line: (id: string) => `${prefix}:line:${id}`,
+    lines: `${prefix}:lines`,
+    starts: (id: string) => `${prefix}:starts:${id}`,
+  };
+  const scheduler = createRedisDeliveryScheduler(redis.client(), {
+    keys,
+    run: (items) => handed.push(...items),
+    now: () => clock.now,
+  });
+  const entry = (eventKey: string, round = 0) => ({ subscriptionId: 'sub', eventKey, round });
+  /** The deliveries handed a slot since the last call, as `<key>|<round>`. */
+  const names = () => handed.splice(0).map((h) => `${h.eventKey}|${h.round}`);
+  return { scheduler, clock, keys, entry, names };
+}
+
+const cap = (maxInFlight: number, maxPerSecond?: number) => ({
+  maxInFlight,
+  leaseMs: LEASE_MS,
+  ...(maxPerSecond ? { maxPerSecond } : {}),
+});
+
+it('starts deliveries up to the cap, lines up the rest, and hands each freed slot to the head of the line', async () => {
+  const { scheduler, entry, names } = setUp();
+  const admit = (key: string) => scheduler.admit(entry(key), cap(2));
+
+  expect(await admit('a')).toBe('start');
+  expect(await admit('b')).toBe('start');
+  expect(await admit('c')).toBe('queued');
+  expect(await admit('d')).toBe('queued');
+  expect(names()).toEqual([]);
+
+  await scheduler.release(entry('a'), cap(2));
+  expect(names()).toEqual(['c|0']); // the slot went to the head of the line, to be attempted here
+  // A newcomer does not take the freed slot: it is c's, and the line is not empty.
+  expect(await admit('e')).toBe('queued');
+  // c is attempted by the process it was handed to; a job of c's meanwhile finds it in flight.
+  expect(await admit('c')).toBe('in_flight');
+  expect(await scheduler.admit(entry('c'), cap(2), true)).toBe('start');
+  // A copy of d's job (say a stalled one run again) keeps d's place: no second place in line.
+  expect(await admit('d')).toBe('queued');
+
+  await scheduler.release(entry('b'), cap(2));
+  await scheduler.release(entry('c'), cap(2));
+  expect(names()).toEqual(['d|0', 'e|0']);
+});
+
+it('never lets one delivery in twice at once', async () => {
+  const { scheduler, entry } = setUp();
+  expect(await scheduler.admit(entry('a'), cap(5))).toBe('start');
+  expect(await scheduler.admit(entry('a'), cap(5))).toBe('in_flight');
+  // Not even as if it had been handed a slot: it holds a job's slot, not a handed one.
+  expect(await scheduler.admit(entry('a'), cap(5), true)).toBe('in_flight');
+  await scheduler.release(entry('a'), cap(5));
+  expect(await scheduler.admit(entry('a'), cap(5))).toBe('start');
+});
+
+it('decides the admissions asked for in one turn in order, as if asked for apart', async () => {
+  const { scheduler, entry } = setUp();
+  const answers = await Promise.all(['a', 'a', 'b', 'c'].map((key) => scheduler.admit(entry(key), cap(2))));
+  expect(answers).toEqual(['start', 'in_flight', 'start', 'queued']);
+});
+
+it("ends the lease of a job's attempt whose worker died, and hands its slot on to the line", async () => {
+  const { scheduler, clock, entry, names } = setUp();
+  expect(await scheduler.admit(entry('a'), cap(1))).toBe('start');
+  expect(await scheduler.admit(entry('b'), cap(1))).toBe('queued');
+  // a's worker dies: no release (its job comes back by itself). Its lease ends; a sweep hands the slot to b.
+  clock.now += LEASE_MS + 1;
+  expect(await scheduler.sweep(() => cap(1))).toBe(1);
+  expect(names()).toEqual(['b|0']);
+});
+
+it('puts a handed delivery whose process died back at the head of the line', async () => {
+  const { scheduler, clock, entry, names } = setUp();
+  await scheduler.admit(entry('a'), cap(1));
+  await scheduler.admit(entry('b'), cap(1));
+  await scheduler.admit(entry('c'), cap(1));
+  await scheduler.release(entry('a'), cap(1));
+  expect(names()).toEqual(['b|0']);
+  // The process b was handed to dies: b has no job, only its slot, whose lease lapses.
+  clock.now += LEASE_MS + 1;
+  expect(await scheduler.sweep(() => cap(1))).toBe(1);
+  expect(names()).toEqual(['b|0']); // b again, ahead of c
+  expect(await scheduler.admit(entry('b'), cap(1), true)).toBe('start');
+});
+
+it("keeps a paused subscription's deliveries in line until it may start them", async () => {
+  const { scheduler, entry, names, keys } = setUp();
+  expect(await scheduler.admit(entry('a'), cap(0))).toBe('queued');
+  expect(await scheduler.admit(entry('b'), cap(0))).toBe('queued');
+  // Still paused, or left alone: nothing moves.
+  expect(await scheduler.sweep(() => cap(0))).toBe(0);
+  expect(await scheduler.sweep(() => undefined)).toBe(0);
+  expect(names()).toEqual([]);
+
+  expect(await scheduler.sweep(() => cap(10))).toBe(2); // resumed
+  expect(names()).toEqual(['a|0', 'b|0']);
+  expect(await redis.client().sismember(keys.lines, 'sub')).toBe(1); // handed slots may lapse back
+  for (const key of ['a', 'b']) {
+    expect(await scheduler.admit(entry(key), cap(10), true)).toBe('start');
+    await scheduler.release(entry(key), cap(10));
+  }
+  await scheduler.sweep(() => cap(10));
+  expect(await redis.client().sismember(keys.lines, 'sub')).toBe(0); // nothing to look at any more
+});
+
+it('puts a handed delivery back at the head of the line when its subscription was paused since', async () => {
+  const { scheduler, entry, names } = setUp();
+  await scheduler.admit(entry('a'), cap(1));
+  await scheduler.admit(entry('b'), cap(1));
+  await scheduler.admit(entry('c'), cap(1));
+  await scheduler.release(entry('a'), cap(1));
+  expect(names()).toEqual(['b|0']);
+  expect(await scheduler.admit(entry('b'), cap(0), true)).toBe('queued'); // paused meanwhile
+  expect(await scheduler.sweep(() => cap(1))).toBe(1); // resumed
+  expect(names()).toEqual(['b|0']);
+});
+
+it('starts at most maxPerSecond a second, across every worker', async () => {
+  const second = 1_000;
+  const { scheduler, clock, entry, names } = setUp(Math.ceil(Date.now() / second) * second + 10);
+  const limits = cap(10, 2);
+  expect(await scheduler.admit(entry('a'), limits)).toBe('start');
+  expect(await scheduler.admit(entry('b'), limits)).toBe('start');
+  expect(await scheduler.admit(entry('c'), limits)).toBe('queued');
+  expect(await scheduler.admit(entry('d'), limits)).toBe('queued');
+  expect(await scheduler.admit(entry('e'), limits)).toBe('queued');
+  await scheduler.release(entry('a'), limits);
+  expect(names()).toEqual([]); // a slot is free, but this second's starts are used up
+
+  clock.now += second;
+  expect(await scheduler.sweep(() => limits)).toBe(2);
+  expect(names()).toEqual(['c|0', 'd|0']);
+  // Handed deliveries started when they were handed: taking up their slot is no second start.
+  for (const key of ['c', 'd']) expect(await scheduler.admit(entry(key), limits, true)).toBe('start');
+  clock.now += second;
+  expect(await scheduler.sweep(() => limits)).toBe(1);
+  expect(names()).toEqual(['e|0']);
+});
+
+it('takes a delivery that needs no attempt after all out of the line', async () => {
+  const { scheduler, entry, names } = setUp();
+  await scheduler.admit(entry('a'), cap(1));
+  await scheduler.admit(entry('b'), cap(1));
+  await scheduler.admit(entry('c'), cap(1));
+  await scheduler.release(entry('b'), cap(1)); // say, a retry not due yet
+  await scheduler.release(entry('a'), cap(1));
+  expect(names()).toEqual(['c|0']);
+});
+
+it('names the round in line, and a freed slot goes to the delivery itself when it is first in line', async () => {
+  const { scheduler, clock, entry, names } = setUp();
+  await scheduler.admit(entry('a'), cap(1));
+  expect(await scheduler.admit(entry('b', 3), cap(1))).toBe('queued');
+  clock.now += LEASE_MS + 1; // a's lease lapsed, and nobody swept yet
+  // b's job comes back (a copy): the free slot goes to the head of the line, b itself.
+  expect(await scheduler.admit(entry('b', 3), cap(1))).toBe('start');
+  expect(names()).toEqual([]);
+  await scheduler.admit(entry('c'), cap(1));
+  await scheduler.release(entry('b', 3), cap(1));
+  expect(names()).toEqual(['c|0']);
+});
+
+it('keeps the slots set until the whole minute after its last lease, moving its expiry once a minute', async () => {
+  const minute = 60_000;
+  // One second into a minute of the near future, on the scheduler's clock (Redis's is the real one).
+  const start = (Math.floor(Date.now() / minute) + 2) * minute + 1_000;
+  const { scheduler, clock, keys, entry } = setUp(start);
+  const expiresAt = () => redis.client().call('PEXPIRETIME', keys.slots('sub'));
+  const endOfMinute = start - 1_000 + minute;
+
+  await scheduler.admit(entry('a'), cap(10));
+  expect(await expiresAt()).toBe(endOfMinute);
+  clock.now = start + 30_000; // a lease that ends within the same minute: the expiry stays
+  await scheduler.admit(entry('b'), cap(10));
+  expect(await expiresAt()).toBe(endOfMinute);
+  clock.now = start + 55_000; // one that ends in the next minute: the set lives until its end
+  await scheduler.admit(entry('c'), cap(10));
+  expect(await expiresAt()).toBe(endOfMinute + minute);
+});
+
+it('hands the slot of a handed delivery on when its answer is in, and keeps a hold until it is settled', async () => {
+  const { scheduler, clock, entry, names, keys } = setUp();
+  await scheduler.admit(entry('a'), cap(1));
+  await scheduler.admit(entry('b'), cap(1));
+  await scheduler.admit(entry('c'), cap(1));
+  await scheduler.release(entry('a'), cap(1));
+  expect(names()).toEqual(['b|0']);
+  expect(await scheduler.admit(entry('b'), cap(1), true)).toBe('start');
+
+  await scheduler.release(entry('b'), cap(1), true); // b's answer is in; its outcome is being recorded
+  expect(names()).toEqual(['c|0']); // the slot went on at once
+  // b's hold is no place that is due: a newcomer with a free slot does not wait behind it.
+  await scheduler.admit(entry('c'), cap(1), true);
+  await scheduler.release(entry('c'), cap(1));
+  expect(await scheduler.admit(entry('d'), cap(1))).toBe('start');
+  await scheduler.release(entry('d'), cap(1));
+
+  // b's process died before it recorded the outcome: the hold lapses and b comes back.
+  clock.now += LEASE_MS + 1;
+  expect(await scheduler.sweep(() => cap(1))).toBe(1);
+  expect(names()).toEqual(['b|0']);
+
+  // Settled in time, a hold is gone: nothing comes back.
+  await scheduler.admit(entry('b'), cap(1), true);
+  await scheduler.release(entry('b'), cap(1), true);
+  await scheduler.settle(entry('b'));
+  clock.now += LEASE_MS + 1;
+  expect(await scheduler.sweep(() => cap(1))).toBe(0);
+  expect(await redis.client().exists(keys.line('sub'))).toBe(0);
+});
