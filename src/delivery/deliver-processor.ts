@@ -1,4 +1,4 @@
-import type { EventRecord, EventRecordStore } from '../events';
+import { orderingKey, type EventRecord, type EventRecordStore } from '../events';
 import type { DeliveryJob } from '../queues';
 import { traceAttempt } from './attempt-trace';
 import type { DeliverDecision } from './deliver-decision';
@@ -8,7 +8,7 @@ import { deliveryId } from './delivery-id';
 import type { Subscription } from '../subscriptions';
 import { createRequestBuilder, type buildRequest, type OutgoingMessage } from './build-request';
 import { classifyResponse, type AttemptOutcome } from './classify-response';
-import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-record';
+import type { DeliveryAttempt, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
 import type { DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
 import { createRequestSigner } from './sign-request';
@@ -167,14 +167,14 @@ export function createDeliverProcessor(
   };
 
   /**
-   * One attempt; `ended` is told once the answer is in (when to try again, and the write of the
-   * outcome under way): it hands the subscription's slot on.
+   * One attempt; `ended` is told once the answer is in (the delivery's status, when to try again,
+   * and the write of the outcome under way): it hands the subscription's slot on.
    */
   const attempt = async (
     record: DeliveryRecord,
     stored: EventRecord,
     subscription: Subscription,
-    ended: (retryInMs: number | undefined, recorded: Promise<void>) => Promise<void>,
+    ended: (status: DeliveryStatus, retryInMs: number | undefined, recorded: Promise<void>) => Promise<void>,
     onSend: OnSend | undefined,
   ): Promise<DeliverDecision> => {
     const started = now();
@@ -187,7 +187,9 @@ export function createDeliverProcessor(
     } catch (error) {
       // Nothing was sent: the delivery ends failed, with the reason, and can be replayed.
       const reason = `the request could not be built: ${(error as Error).message}`;
-      return finishWithoutSending(record, reason, 'request');
+      const decision = await finishWithoutSending(record, reason, 'request');
+      await ended('failed', undefined, Promise.resolve());
+      return decision;
     }
     // The sink granted our origin in the webhook handshake: say who sends (webhook spec 4.1.2).
     if (subscription.delivery.handshake && deps.requestOrigin !== undefined) {
@@ -249,7 +251,11 @@ export function createDeliverProcessor(
       },
     );
     const retryInMs = next.status === 'pending' ? next.delayMs : undefined;
-    await Promise.all([recorded, updateHealth(subscription, outcome, at), ended(retryInMs, recorded)]);
+    await Promise.all([
+      recorded,
+      updateHealth(subscription, outcome, at),
+      ended(next.status, retryInMs, recorded),
+    ]);
     deps.observer?.attempted({
       delivery: record,
       attempt: attemptCount,
@@ -308,8 +314,20 @@ export function createDeliverProcessor(
     // Given back unless another attempt holds the slot: also when the scheduler was not asked (a
     // subscription disabled or deleted while the delivery was in line may leave it a handed slot).
     // The slot is handed on under the subscription's limits as they are then (paused meanwhile: none).
-    const giveBack = (hold = false) =>
-      deps.scheduler.release(entry, deliveryLimits(deps.subscription(job.subscriptionId)) ?? NO_SLOTS, hold);
+    // A delivery of an ordered subscription that has ended lets its key's next delivery go (unless
+    // it failed and the subscription blocks the key then).
+    const lane =
+      subscription?.delivery.ordering === 'key' && stored
+        ? orderingKey(stored.event, stored.tenant)
+        : undefined;
+    const advances = (status: DeliveryStatus | undefined) =>
+      lane !== undefined &&
+      (status === 'delivered' || (status === 'failed' && subscription?.delivery.onFailure !== 'block'));
+    const giveBack = (status?: DeliveryStatus, hold = false) =>
+      deps.scheduler.release(entry, deliveryLimits(deps.subscription(job.subscriptionId)) ?? NO_SLOTS, {
+        hold,
+        ...(advances(status) ? { advance: { lane: lane! } } : {}),
+      });
     // A delivery handed a slot has no job: its slot is its only hold until its retry job is queued.
     const retryJob = (retryInMs: number | undefined) =>
       job.handed && retryInMs !== undefined ? deps.retry(job, retryInMs) : undefined;
@@ -321,7 +339,9 @@ export function createDeliverProcessor(
     if (step.kind !== 'attempt') {
       // Recorded first: for a handed delivery, what it holds is its only hold until then.
       const decision = step.kind === 'fail' ? await finishWithoutSending(step.record, step.reason) : done;
-      if (admission !== 'in_flight') await giveBack();
+      const status =
+        step.kind === 'fail' ? 'failed' : record?.round === job.round ? record.status : undefined;
+      if (admission !== 'in_flight') await giveBack(status);
       return decision;
     }
     let released = false;
@@ -331,11 +351,14 @@ export function createDeliverProcessor(
     };
     // The slot goes on as soon as the answer is in. A handed delivery keeps a hold meanwhile, until
     // its outcome is recorded and a retry has its job: should this process die first, it comes back.
-    const ended = async (retryInMs: number | undefined, recorded: Promise<void>) => {
-      if (!job.handed) return release();
+    const ended = async (status: DeliveryStatus, retryInMs: number | undefined, recorded: Promise<void>) => {
+      if (!job.handed) {
+        released = true;
+        return giveBack(status);
+      }
       released = true;
       const settled = Promise.all([recorded, retryJob(retryInMs)]).then(() => deps.scheduler.settle(entry));
-      await Promise.all([giveBack(true), settled]);
+      await Promise.all([giveBack(status, true), settled]);
     };
     let decision: DeliverDecision;
     try {

@@ -73,6 +73,22 @@ local function fill(slots, line, starts, max, perSecond, now, ends, handed)
   end
   started(starts, perSecond, now, #due)
 end
+
+-- An ordered subscription's lane of one key: its deliveries (event keys) by acknowledgement
+-- number; the head's number turns negative once it is under way (in line, attempted, retried).
+-- The head gets its place in line when nothing is under way and no event of the key acknowledged
+-- before it is still to be routed (in the key's intake).
+local function promote(lane, intake, line, lines, sub, now)
+  local head = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
+  if #head == 0 then return end
+  local seq = tonumber(head[2])
+  if seq < 0 then return end
+  local first = redis.call('ZRANGE', intake, 0, 0, 'WITHSCORES')
+  if #first > 0 and tonumber(first[2]) < seq then return end
+  redis.call('ZADD', lane, -seq, head[1])
+  redis.call('ZADD', line, 'NX', now, head[1] .. '|0')
+  redis.call('SADD', lines, sub)
+end
 `;
 
 // ARGV per item: now, lease end, event key, round, max in flight, max per second (0: none),
@@ -128,18 +144,30 @@ for k = 1, #KEYS, 4 do
 end
 return answers`;
 
-// ARGV per item: now, lease end of a slot handed on, event key, round, max in flight, max per
-// second (0: none), until when a handed delivery holds a place not due yet while its outcome is
-// recorded (0: no such hold). Whatever else the delivery holds goes: its slot (either kind), its
-// place in line.
+// KEYS per item: slots, line, the set of lines, starts, lane, intake (the last two only read to
+// advance a lane). ARGV per item: now, lease end of a slot handed on, event key, round, max in
+// flight, max per second (0: none), until when a handed delivery holds a place not due yet while
+// its outcome is recorded (0: no such hold), '1' to advance the delivery's lane (it ended, and the
+// lane goes on), subscription id. Whatever else the delivery holds goes: its slot (either kind),
+// its place in line.
 export const RELEASE = `${FUNCTIONS}
 local answers = {}
-for k = 1, #KEYS, 4 do
-  local slots, line, starts = KEYS[k], KEYS[k + 1], KEYS[k + 3]
-  local a = (k - 1) / 4 * 7
-  local entry = ARGV[a + 3] .. '|' .. ARGV[a + 4]
-  redis.call('ZREM', slots, ARGV[a + 3], entry .. '|run')
+for k = 1, #KEYS, 6 do
+  local slots, line, lines, starts = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local lane, intake = KEYS[k + 4], KEYS[k + 5]
+  local a = (k - 1) / 6 * 9
+  local now = tonumber(ARGV[a + 1])
+  local key = ARGV[a + 3]
+  local entry = key .. '|' .. ARGV[a + 4]
+  redis.call('ZREM', slots, key, entry .. '|run')
   local holdUntil = tonumber(ARGV[a + 7])
+  if ARGV[a + 8] == '1' then
+    local head = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
+    if head[1] == key and tonumber(head[2]) < 0 then
+      redis.call('ZREM', lane, key)
+      promote(lane, intake, line, lines, ARGV[a + 9], now)
+    end
+  end
   local lined = holdUntil > 0 or redis.call('EXISTS', line) == 1
   if holdUntil > 0 then
     redis.call('ZADD', line, holdUntil, entry)
@@ -148,10 +176,44 @@ for k = 1, #KEYS, 4 do
   end
   local handed = {}
   if lined then
-    fill(slots, line, starts, tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 1]),
-      tonumber(ARGV[a + 2]), handed)
+    fill(slots, line, starts, tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), now, tonumber(ARGV[a + 2]), handed)
   end
   answers[#answers + 1] = handed
+end
+return answers`;
+
+// Routes events to the lanes of their tenant's ordered subscriptions. KEYS per event: its intake,
+// the acknowledgement counter, then per subscription: slots, line, the set of lines, starts, lane.
+// ARGV per event: the number of subscriptions, now, the identity key, the event key, then per
+// subscription: '1' when the event is for it (else its lane is only looked at: the event no longer
+// holds it up), max in flight, max per second (0: none), lease end, subscription id. The event
+// leaves its key's intake; one that never entered it (claimed before the intake existed) counts as
+// acknowledged now. Answers per event, per subscription, the places handed a slot.
+export const ENTER = `${FUNCTIONS}
+local answers = {}
+local k, a = 1, 1
+while k <= #KEYS do
+  local intake, counter = KEYS[k], KEYS[k + 1]
+  local subs, now, identity, key = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3]
+  local seq = redis.call('ZSCORE', intake, identity)
+  if seq then
+    seq = tonumber(seq)
+    redis.call('ZREM', intake, identity)
+  else
+    seq = tonumber(redis.call('GET', counter) or '0') + 0.5
+  end
+  k, a = k + 2, a + 4
+  local perSubscription = {}
+  for _ = 1, subs do
+    local slots, line, lines, starts, lane = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
+    if ARGV[a] == '1' then redis.call('ZADD', lane, 'NX', seq, key) end
+    promote(lane, intake, line, lines, ARGV[a + 4], now)
+    local handed = {}
+    fill(slots, line, starts, tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), now, tonumber(ARGV[a + 3]), handed)
+    perSubscription[#perSubscription + 1] = handed
+    k, a = k + 5, a + 5
+  end
+  answers[#answers + 1] = perSubscription
 end
 return answers`;
 

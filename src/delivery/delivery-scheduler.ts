@@ -15,6 +15,35 @@ export interface LineEntry {
   readonly round: number;
 }
 
+/** How a delivery gives back what it holds. */
+export interface ReleaseOptions {
+  /**
+   * A handed delivery whose attempt has ended keeps a hold (a place in line not due for a lease)
+   * until `settle`: its slot goes on at once, and should this process die before the outcome is
+   * recorded, the delivery comes back.
+   */
+  readonly hold?: boolean;
+  /** The delivery ended: the lane of its ordering key (`lane`) goes on to the key's next delivery. */
+  readonly advance?: { readonly lane: string };
+}
+
+/** An event routed to the lanes of its tenant's ordered subscriptions. */
+export interface LaneEvent {
+  /** Its identity key (tenant, source, id): how its key's intake names it. */
+  readonly identityKey: string;
+  readonly eventKey: string;
+  readonly orderingKey: string;
+  /**
+   * Every ordered subscription of the tenant: those the event is for (`matched`) get it in their
+   * lane; the others' lanes may have waited for it to be routed.
+   */
+  readonly subscriptions: readonly {
+    readonly subscriptionId: string;
+    readonly matched: boolean;
+    readonly limits: DeliveryLimits;
+  }[];
+}
+
 /**
  * - `start`: the delivery holds a slot under its subscription's limits; attempt it now.
  * - `queued`: it waits in its subscription's line, at no cost; when a slot frees, the scheduler
@@ -38,12 +67,14 @@ export interface DeliveryScheduler {
   admit(entry: LineEntry, limits: DeliveryLimits, handed?: boolean): Promise<Admission>;
   /**
    * Gives back whatever the delivery holds (its slot, or its place in line when it needs no
-   * attempt after all), handing freed slots to the next in line. `hold`: a handed delivery whose
-   * attempt has ended keeps a hold (a place in line not due for a lease) until `settle`: its slot
-   * goes on at once, and should this process die before the outcome is recorded, the delivery
-   * comes back.
+   * attempt after all), handing freed slots to the next in line.
    */
-  release(entry: LineEntry, limits: DeliveryLimits, hold?: boolean): Promise<void>;
+  release(entry: LineEntry, limits: DeliveryLimits, options?: ReleaseOptions): Promise<void>;
+  /**
+   * Routes an event to ordered subscriptions: each delivery waits in the lane of its ordering key,
+   * and gets a place in line once every delivery of the key acknowledged before it has ended.
+   */
+  enter(event: LaneEvent): Promise<void>;
   /** Drops the hold of a handed delivery whose outcome (and retry job) is recorded. */
   settle(entry: LineEntry): Promise<void>;
   /**

@@ -7,7 +7,7 @@ import type { DeliveryScheduler } from './delivery-scheduler';
 export function handOnWhile(scheduler: DeliveryScheduler, accepting: () => boolean): DeliveryScheduler {
   return {
     ...scheduler,
-    release: (entry, limits, hold) =>
-      scheduler.release(entry, accepting() ? limits : { ...limits, maxInFlight: 0 }, hold),
+    release: (entry, limits, options) =>
+      scheduler.release(entry, accepting() ? limits : { ...limits, maxInFlight: 0 }, options),
   };
 }

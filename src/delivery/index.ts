@@ -42,7 +42,14 @@ export { deliveryId, DELIVERY_ID_FORMAT } from './delivery-id';
 export type { DeliverDecision } from './deliver-decision';
 export { afterAttempt, beforeAttempt, type AfterAttempt, type BeforeAttempt } from './delivery-steps';
 export type { AttemptReport, DeliveryObserver } from './delivery-observer';
-export type { Admission, DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
+export type {
+  Admission,
+  DeliveryLimits,
+  DeliveryScheduler,
+  LaneEvent,
+  LineEntry,
+  ReleaseOptions,
+} from './delivery-scheduler';
 export {
   createRedisDeliveryScheduler,
   type RedisDeliverySchedulerOptions,

@@ -87,15 +87,16 @@ export function createLocalSlotGate(
       }
       return answer;
     },
-    async release(entry, limits, hold) {
+    async release(entry, limits, options) {
       try {
-        await inner.release(entry, limits, hold);
+        await inner.release(entry, limits, options);
       } finally {
         // Only once the scheduler has the slot back: the next in line here asks it for one.
         if (holding.delete(slotName(entry))) leave(entry.subscriptionId);
       }
     },
     settle: (entry) => inner.settle(entry),
+    enter: (event) => inner.enter(event),
     sweep: (limits) => inner.sweep(limits),
   };
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createBatchedScript, type ScriptItem } from '../batching';
-import { ADMIT, RELEASE, SWEEP } from './delivery-scheduler-scripts';
+import { ADMIT, ENTER, RELEASE, SWEEP } from './delivery-scheduler-scripts';
 import type { Admission, DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
 
 export interface SchedulerKeys {
@@ -12,6 +12,12 @@ export interface SchedulerKeys {
   readonly lines: string;
   /** A subscription's starts in the current second (`maxPerSecond`). */
   readonly starts: (subscriptionId: string) => string;
+  /** An ordered subscription's lane of one ordering key. */
+  readonly lane: (subscriptionId: string, orderingKey: string) => string;
+  /** An ordering key's events acknowledged and not routed yet. */
+  readonly intake: (orderingKey: string) => string;
+  /** The acknowledgement counter. */
+  readonly ackSeq: string;
 }
 
 export interface RedisDeliverySchedulerOptions {
@@ -48,6 +54,7 @@ export function createRedisDeliveryScheduler(
   const now = options.now ?? Date.now;
   const admitMany = createBatchedScript<(number | string)[]>(redis, ADMIT);
   const releaseMany = createBatchedScript<string[]>(redis, RELEASE);
+  const enterMany = createBatchedScript<string[][]>(redis, ENTER);
   const sweepMany = createBatchedScript<string[]>(redis, SWEEP);
   const keysOf = (id: string) => [keys.slots(id), keys.line(id), keys.lines, keys.starts(id)];
   const perSecond = (limits: DeliveryLimits) => String(limits.maxPerSecond ?? 0);
@@ -77,11 +84,17 @@ export function createRedisDeliveryScheduler(
       run(entry.subscriptionId, others as string[]);
       return CODES[String(code)]!;
     },
-    async release(entry, limits, hold = false) {
+    async release(entry, limits, options = {}) {
       const at = now();
+      const lane = options.advance?.lane;
       const [members] = await releaseMany([
         {
-          keys: keysOf(entry.subscriptionId),
+          // An unordered subscription's "lane" and "intake" are keys of its own, never read.
+          keys: [
+            ...keysOf(entry.subscriptionId),
+            lane === undefined ? keys.line(entry.subscriptionId) : keys.lane(entry.subscriptionId, lane),
+            lane === undefined ? keys.line(entry.subscriptionId) : keys.intake(lane),
+          ],
           argv: [
             String(at),
             String(at + limits.leaseMs),
@@ -89,11 +102,30 @@ export function createRedisDeliveryScheduler(
             String(entry.round),
             String(limits.maxInFlight),
             perSecond(limits),
-            hold ? String(at + limits.leaseMs) : '0',
+            options.hold ? String(at + limits.leaseMs) : '0',
+            lane === undefined ? '0' : '1',
+            entry.subscriptionId,
           ],
         },
       ]);
       run(entry.subscriptionId, members!);
+    },
+    async enter(event) {
+      const at = now();
+      const keysOfEvent = [keys.intake(event.orderingKey), keys.ackSeq];
+      const argv = [String(event.subscriptions.length), String(at), event.identityKey, event.eventKey];
+      for (const { subscriptionId, matched, limits } of event.subscriptions) {
+        keysOfEvent.push(...keysOf(subscriptionId), keys.lane(subscriptionId, event.orderingKey));
+        argv.push(
+          matched ? '1' : '0',
+          String(limits.maxInFlight),
+          perSecond(limits),
+          String(at + limits.leaseMs),
+          subscriptionId,
+        );
+      }
+      const [perSubscription] = await enterMany([{ keys: keysOfEvent, argv }]);
+      perSubscription!.forEach((members, i) => run(event.subscriptions[i]!.subscriptionId, members));
     },
     async settle(entry) {
       await redis.zrem(keys.line(entry.subscriptionId), `${entry.eventKey}|${entry.round}`);

@@ -6,3 +6,4 @@ export { createCachedEventRecords, type CachedEventRecordsOptions } from './cach
 export { isAbsoluteUri, isUriReference } from './uri';
 export { declaresJson, isJsonMediaType, isTextMediaType, parseMediaType, type MediaType } from './media-type';
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+export { orderingKey } from './ordering-key';

@@ -6,6 +6,7 @@ import type { IngestBatchJob, IngestItem } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
 import { createMicroBatcher } from '../batching';
 import { occurrenceKey } from '../events';
+import { claimItem } from './event-claims';
 
 const DOWN = new Set(['reconnecting', 'close', 'end']);
 
@@ -88,12 +89,7 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     else
       await queue.addBulk(jobs.map((job) => ({ name: 'events', data: job.data, opts: { jobId: job.id } })));
     const owners = await Promise.all(
-      jobs.map((job) =>
-        options.claims.claim(
-          job.id,
-          job.data.items.map((item) => item.key),
-        ),
-      ),
+      jobs.map((job) => options.claims.claim(job.id, job.data.items.map(claimItem))),
     );
     // Each event's occurrence, by identity key: the job that owns it, and whether that is ours.
     const outcomes = new Map<string, EnqueueOutcome>();

@@ -1,4 +1,4 @@
-export { createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
+export { claimKeys, createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
 export {
   ingestItemSchema,
   ingestJobSchema,
@@ -7,7 +7,7 @@ export {
   type IngestBatchJob,
   type ReceivedVia,
 } from './ingest-job';
-export { createRedisEventClaims, type EventClaims } from './event-claims';
+export { claimItem, createRedisEventClaims, type ClaimItem, type EventClaims } from './event-claims';
 export {
   createRedisConnection,
   waitForReady,

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import { occurrenceKey } from '../events';
 import { createConcurrencyLimit } from './concurrency-limit';
 import { createContractWorker, type WorkerOptions } from './contract-worker';
-import type { EventClaims } from './event-claims';
+import { claimItem, type EventClaims } from './event-claims';
 import { ingestItemSchema, ingestJobSchema, type IngestItem } from './ingest-job';
 import { describeItem, type IngestSetAside } from './ingest-set-aside';
 import { QUEUE_NAMES } from './key-space';
@@ -57,10 +57,7 @@ export function createIngestWorker(options: IngestWorkerOptions): Worker {
   const limit = createConcurrencyLimit(options.concurrency);
   return createContractWorker(QUEUE_NAMES.ingest, ingestJobSchema, options, async (data, job) => {
     const items = await takeItems(job.id!, data.items, options);
-    const owners = await options.claims.claim(
-      job.id!,
-      items.map((item) => item.key),
-    );
+    const owners = await options.claims.claim(job.id!, items.map(claimItem));
     const owned = items
       .filter((_, i) => owners[i] === job.id)
       .map((item) => ({ ...item, key: occurrenceKey(item.key, job.id!) }));

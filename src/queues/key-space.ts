@@ -32,6 +32,12 @@ export interface KeySpace {
     readonly lines: string;
     /** `{cer}:starts:<subscription>`: attempts started this second (`maxPerSecond`). */
     readonly starts: (subscriptionId: string) => string;
+    /** `{cer}:lane:<subscription>:<ordering key>`: an ordered subscription's deliveries of one key, by acknowledgement. */
+    readonly lane: (subscriptionId: string, orderingKey: string) => string;
+    /** `{cer}:intake:<ordering key>`: events of a key acknowledged and not routed yet, by acknowledgement. */
+    readonly intake: (orderingKey: string) => string;
+    /** `{cer}:ack-seq`: the acknowledgement counter. */
+    readonly ackSeq: string;
   };
   /** `{cer}:ingest-rate:<sender>`: a sender's ingest rate window. */
   readonly ingestRate: (sender: string) => string;
@@ -71,6 +77,9 @@ export function createKeySpace(prefix: string): KeySpace {
       line: (subscriptionId) => `${root}:line:${subscriptionId}`,
       lines: `${root}:lines`,
       starts: (subscriptionId) => `${root}:starts:${subscriptionId}`,
+      lane: (subscriptionId, orderingKey) => `${root}:lane:${subscriptionId}:${orderingKey}`,
+      intake: (orderingKey) => `${root}:intake:${orderingKey}`,
+      ackSeq: `${root}:ack-seq`,
     },
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
     ingestRate: (sender) => `${root}:ingest-rate:${sender}`,
@@ -87,3 +96,10 @@ export function createKeySpace(prefix: string): KeySpace {
 }
 
 export const QUEUE_NAMES = { ingest: 'ingest', deliver: 'deliver' } as const;
+
+/** The keys of event claims, and of the intake of ordering keys they fill. */
+export const claimKeys = (keys: KeySpace) => ({
+  claim: keys.eventClaim,
+  intake: keys.scheduler.intake,
+  ackSeq: keys.scheduler.ackSeq,
+});

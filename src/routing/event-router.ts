@@ -1,14 +1,24 @@
-import type { InlineFirstAttempts } from '../delivery';
-import type { CloudEvent } from '../events';
+import {
+  deliveryLimits,
+  type DeliveryLimits,
+  type DeliveryScheduler,
+  type InlineFirstAttempts,
+} from '../delivery';
+import { eventKey, orderingKey, type CloudEvent } from '../events';
 import type { DeliveryQueue } from '../queues';
 import type { SubscriptionIndex } from './subscription-index';
 
 export interface EventRouterDeps {
-  readonly index: Pick<SubscriptionIndex, 'match'>;
+  readonly index: Pick<SubscriptionIndex, 'match' | 'ordered'>;
   readonly deliveries: Pick<DeliveryQueue, 'enqueue' | 'schedule'>;
   /** First attempts made while routing; without them, every delivery gets a job. */
   readonly inline?: Pick<InlineFirstAttempts, 'split' | 'attempt'>;
+  /** Lanes of ordered subscriptions; without them, ordered subscriptions get jobs as the others. */
+  readonly lanes?: Pick<DeliveryScheduler, 'enter'>;
 }
+
+/** A disabled subscription's lane is handed out to end its deliveries: limits that start none here. */
+const NO_START: DeliveryLimits = { maxInFlight: 0, leaseMs: 60_000 };
 
 export type EventRouter = (record: {
   readonly key: string;
@@ -25,7 +35,23 @@ export type EventRouter = (record: {
 export function createEventRouter(deps: EventRouterDeps): EventRouter {
   return async ({ key, tenant, event }) => {
     const matched = deps.index.match(tenant, event);
-    const jobs = matched.map((subscriptionId) => ({ v: 1 as const, eventKey: key, subscriptionId }));
+    const ordered = deps.lanes ? deps.index.ordered(tenant) : [];
+    const inLanes = new Set(ordered.map((s) => s.id));
+    // Every event leaves its key's intake, ordered subscriptions or not: one command.
+    const entered = deps.lanes?.enter({
+      identityKey: eventKey(event, tenant),
+      eventKey: key,
+      orderingKey: orderingKey(event, tenant),
+      subscriptions: ordered.map((subscription) => ({
+        subscriptionId: subscription.id,
+        matched: matched.includes(subscription.id),
+        limits: deliveryLimits(subscription) ?? NO_START,
+      })),
+    });
+    const jobs = matched
+      .filter((subscriptionId) => !inLanes.has(subscriptionId))
+      .map((subscriptionId) => ({ v: 1 as const, eventKey: key, subscriptionId }));
+    await entered;
     if (!deps.inline) {
       await deps.deliveries.enqueue(jobs);
       return matched;

@@ -30,6 +30,8 @@ export class SubscriptionIndex {
   private readonly byId = new Map<string, { routable: RoutableSubscription; subscription: Subscription }>();
   private readonly byType = new Map<string, Map<string, RoutableSubscription>>();
   private readonly anyType = new Map<string, Map<string, RoutableSubscription>>();
+  /** Per tenant, its subscriptions with `delivery.ordering: "key"`. */
+  private readonly orderedByTenant = new Map<string, Map<string, Subscription>>();
 
   get size(): number {
     return this.byId.size;
@@ -49,6 +51,18 @@ export class SubscriptionIndex {
       if (!bucket) map.set(key, (bucket = new Map<string, RoutableSubscription>()));
       bucket.set(subscription.id, routable);
     }
+    if (subscription.delivery.ordering === 'key') {
+      let ordered = this.orderedByTenant.get(subscription.tenant);
+      if (!ordered)
+        this.orderedByTenant.set(subscription.tenant, (ordered = new Map<string, Subscription>()));
+      ordered.set(subscription.id, subscription);
+    }
+  }
+
+  /** The tenant's subscriptions with `delivery.ordering: "key"`, whatever their status. */
+  ordered(tenant: string): Subscription[] {
+    const ordered = this.orderedByTenant.get(tenant);
+    return ordered ? [...ordered.values()] : [];
   }
 
   /** The full subscription (sink, secrets, delivery settings) as last loaded. */
@@ -74,6 +88,9 @@ export class SubscriptionIndex {
       bucket?.delete(id);
       if (bucket?.size === 0) map.delete(key);
     }
+    const ordered = this.orderedByTenant.get(tenant);
+    ordered?.delete(id);
+    if (ordered?.size === 0) this.orderedByTenant.delete(tenant);
   }
 
   /** Makes the index hold exactly `subscriptions`; unchanged ones (same `updatedAt`) are not recompiled. */

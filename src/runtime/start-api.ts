@@ -9,6 +9,7 @@ import { createRedisEventRecordStore } from '../events';
 import {
   createBullmqDeliveryQueue,
   createBullmqIngestQueue,
+  claimKeys,
   createRedisEventClaims,
   createRedisConnection,
   waitForReady,
@@ -54,7 +55,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const queue = createBullmqIngestQueue({
     connection,
     prefix: deps.keys.bullPrefix,
-    claims: createRedisEventClaims(connection, deps.keys.eventClaim, config.DEDUPE_WINDOW_SECONDS),
+    claims: createRedisEventClaims(connection, claimKeys(deps.keys), config.DEDUPE_WINDOW_SECONDS),
     onError: onRedisError,
   });
   await waitForReady(connection, 3_000);

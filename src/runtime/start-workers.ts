@@ -24,6 +24,7 @@ import {
   createDeliverWorker,
   createIngestWorker,
   createRedisConnection,
+  claimKeys,
   createRedisEventClaims,
   createRedisIngestSetAside,
   type KeySpace,
@@ -154,7 +155,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     connection: ingestConnection,
     prefix: keys.bullPrefix,
     concurrency: config.INGEST_CONCURRENCY,
-    claims: createRedisEventClaims(records, keys.eventClaim, config.DEDUPE_WINDOW_SECONDS),
+    claims: createRedisEventClaims(records, claimKeys(keys), config.DEDUPE_WINDOW_SECONDS),
     check: eventProblem,
     setAside: {
       record: async (entry) => {
@@ -170,7 +171,12 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       enrich,
       onPartial: (key, failures) =>
         logger.warn({ eventKey: key, failures }, 'event goes on without some of its resources'),
-      route: createEventRouter({ index: subscriptions.index, deliveries: deliveryQueue, inline }),
+      route: createEventRouter({
+        index: subscriptions.index,
+        deliveries: deliveryQueue,
+        inline,
+        lanes: scheduler,
+      }),
     }),
     onError,
     onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'ingest job failed'),

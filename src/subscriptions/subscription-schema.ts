@@ -45,6 +45,8 @@ const deliveryPatch = z
     maxInFlight: z.int().min(1).max(1000),
     /** `null` (in a PATCH) removes the limit. */
     maxPerSecond: z.int().min(1).max(10_000).nullable(),
+    ordering: z.enum(['none', 'key'], { error: "must be 'none' or 'key'" }),
+    onFailure: z.enum(['skip', 'block'], { error: "must be 'skip' or 'block'" }),
     retryOn4xx: z.boolean(),
     handshake: z.boolean(),
     enrich: z.boolean(),
@@ -56,6 +58,8 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   timeoutMs: 15_000,
   retrySchedule: DEFAULT_RETRY_SCHEDULE,
   maxInFlight: 10,
+  ordering: 'none',
+  onFailure: 'skip',
   retryOn4xx: false,
   handshake: false,
   enrich: true,

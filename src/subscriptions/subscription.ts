@@ -12,6 +12,10 @@ export interface DeliverySettings {
   readonly maxInFlight: number;
   /** Attempts started per second at most, across every worker; absent: no limit. */
   readonly maxPerSecond?: number;
+  /** `key`: events with the same ordering key are delivered one at a time, in the order acknowledged. */
+  readonly ordering: 'none' | 'key';
+  /** With `ordering: key`, when a delivery fails for good: `skip` to the key's next event, or `block` the key. */
+  readonly onFailure: 'skip' | 'block';
   /** Retry 4xx answers other than 408/410/429 (default: give up at once). */
   readonly retryOn4xx: boolean;
   /** Run the CloudEvents webhook validation handshake against the sink on create. */

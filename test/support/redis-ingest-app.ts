@@ -8,6 +8,7 @@ import {
   createBullmqIngestQueue,
   createKeySpace,
   createRedisConnection,
+  claimKeys,
   createRedisEventClaims,
   type EventClaims,
   type IngestBatchJob,
@@ -49,7 +50,7 @@ export async function buildRedisIngestApp(
   const connection = createRedisConnection(redis.url, 'producer');
   connection.on('error', () => undefined);
   await waitForReady(connection, 5000);
-  const claims = createRedisEventClaims(connection, keys.eventClaim, 60);
+  const claims = createRedisEventClaims(connection, claimKeys(keys), 60);
   const ingest = createBullmqIngestQueue({ connection, prefix: keys.bullPrefix, claims });
   const subscriptionStore = createRedisSubscriptionStore(connection, keys.subscriptions);
   const subscriptions = createSubscriptionService({ store: subscriptionStore, secretOverlapSeconds: 3600 });

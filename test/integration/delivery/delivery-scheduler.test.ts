@@ -22,6 +22,9 @@ function setUp(start = Date.now()) {
     line: (id: string) => `${prefix}:line:${id}`,
     lines: `${prefix}:lines`,
     starts: (id: string) => `${prefix}:starts:${id}`,
+    lane: (id: string, key: string) => `${prefix}:lane:${id}:${key}`,
+    intake: (key: string) => `${prefix}:intake:${key}`,
+    ackSeq: `${prefix}:ack-seq`,
   };
   const scheduler = createRedisDeliveryScheduler(redis.client(), {
     keys,
@@ -209,7 +212,7 @@ it('hands the slot of a handed delivery on when its answer is in, and keeps a ho
   expect(names()).toEqual(['b|0']);
   expect(await scheduler.admit(entry('b'), cap(1), true)).toBe('start');
 
-  await scheduler.release(entry('b'), cap(1), true); // b's answer is in; its outcome is being recorded
+  await scheduler.release(entry('b'), cap(1), { hold: true }); // b's answer is in; its outcome is being recorded
   expect(names()).toEqual(['c|0']); // the slot went on at once
   // b's hold is no place that is due: a newcomer with a free slot does not wait behind it.
   await scheduler.admit(entry('c'), cap(1), true);
@@ -224,9 +227,118 @@ it('hands the slot of a handed delivery on when its answer is in, and keeps a ho
 
   // Settled in time, a hold is gone: nothing comes back.
   await scheduler.admit(entry('b'), cap(1), true);
-  await scheduler.release(entry('b'), cap(1), true);
+  await scheduler.release(entry('b'), cap(1), { hold: true });
   await scheduler.settle(entry('b'));
   clock.now += LEASE_MS + 1;
   expect(await scheduler.sweep(() => cap(1))).toBe(0);
   expect(await redis.client().exists(keys.line('sub'))).toBe(0);
+});
+
+describe('lanes of an ordered subscription', () => {
+  /** A scheduler with events acknowledged (in the intake of their ordering key) in the order given. */
+  async function withAcknowledged(events: readonly [string, string][]) {
+    const setup = setUp();
+    const client = redis.client();
+    for (const [event, lane] of events) {
+      const seq = await client.incr(setup.keys.ackSeq);
+      await client.zadd(setup.keys.intake(lane), seq, `id-${event}`);
+    }
+    const enter = (event: string, lane: string, matched = true, limits = cap(10)) =>
+      setup.scheduler.enter({
+        identityKey: `id-${event}`,
+        eventKey: event,
+        orderingKey: lane,
+        subscriptions: [{ subscriptionId: 'sub', matched, limits }],
+      });
+    /** The delivery's attempt ended: its slot goes, and its lane goes on unless told otherwise. */
+    const ended = (event: string, lane: string, advance = true) =>
+      setup.scheduler.release(setup.entry(event), cap(10), advance ? { advance: { lane } } : {});
+    return { ...setup, enter, ended };
+  }
+
+  it('delivers the events of a key one at a time, in the order acknowledged, whatever the order routed', async () => {
+    const { enter, ended, names, scheduler, entry } = await withAcknowledged([
+      ['e1', 'k'],
+      ['e2', 'k'],
+      ['e3', 'k'],
+    ]);
+    await enter('e3', 'k'); // routed first, acknowledged last: waits for e1 and e2
+    expect(names()).toEqual([]);
+    await enter('e1', 'k');
+    expect(names()).toEqual(['e1|0']);
+    await enter('e2', 'k');
+    expect(names()).toEqual([]); // e1 is under way
+
+    expect(await scheduler.admit(entry('e1'), cap(10), true)).toBe('start');
+    await ended('e1', 'k');
+    expect(names()).toEqual(['e2|0']);
+    await scheduler.admit(entry('e2'), cap(10), true);
+    await ended('e2', 'k');
+    expect(names()).toEqual(['e3|0']);
+  });
+
+  it("keeps a key waiting through its delivery's retries, and lets other keys go meanwhile", async () => {
+    const { enter, ended, names, scheduler, entry } = await withAcknowledged([
+      ['a1', 'ka'],
+      ['b1', 'kb'],
+      ['a2', 'ka'],
+    ]);
+    await enter('a1', 'ka');
+    await enter('b1', 'kb');
+    await enter('a2', 'ka');
+    expect(names()).toEqual(['a1|0', 'b1|0']);
+    await scheduler.admit(entry('a1'), cap(10), true);
+    await ended('a1', 'ka', false); // to be retried: the lane does not go on
+    expect(names()).toEqual([]);
+    // The retry's job comes back later and is attempted; it is delivered.
+    expect(await scheduler.admit(entry('a1'), cap(10))).toBe('start');
+    await ended('a1', 'ka');
+    expect(names()).toEqual(['a2|0']);
+  });
+
+  it('blocks a key whose delivery failed for good when told not to go on, until it ends another way', async () => {
+    const { enter, ended, names, scheduler, entry } = await withAcknowledged([
+      ['e1', 'k'],
+      ['e2', 'k'],
+    ]);
+    await enter('e1', 'k');
+    await enter('e2', 'k');
+    expect(names()).toEqual(['e1|0']);
+    await scheduler.admit(entry('e1'), cap(10), true);
+    await ended('e1', 'k', false); // failed, and the subscription blocks the key
+    expect(names()).toEqual([]);
+    // Replayed and delivered (round 1): the key goes on.
+    expect(await scheduler.admit(entry('e1', 1), cap(10))).toBe('start');
+    await scheduler.release(entry('e1', 1), cap(10), { advance: { lane: 'k' } });
+    expect(names()).toEqual(['e2|0']);
+  });
+
+  it("lets an ordered subscription's key go on once an earlier event that is not for it is routed", async () => {
+    const { enter, names } = await withAcknowledged([
+      ['e1', 'k'],
+      ['e2', 'k'],
+    ]);
+    await enter('e2', 'k');
+    expect(names()).toEqual([]); // e1, acknowledged before, may be for this subscription
+    await enter('e1', 'k', false); // it is not
+    expect(names()).toEqual(['e2|0']);
+  });
+
+  it('routes an event the intake never saw (claimed before) after those acknowledged so far', async () => {
+    const { enter, names } = await withAcknowledged([['e1', 'k']]);
+    await enter('old', 'k');
+    expect(names()).toEqual([]);
+    await enter('e1', 'k');
+    expect(names()).toEqual(['e1|0']);
+  });
+
+  it("holds a paused subscription's key in line, and never twice: entering again adds nothing", async () => {
+    const { enter, names, keys } = await withAcknowledged([['e1', 'k']]);
+    await enter('e1', 'k', true, cap(0));
+    expect(names()).toEqual([]);
+    expect(await redis.client().zcard(keys.line('sub'))).toBe(1);
+    await enter('e1', 'k', true, cap(0)); // its ingest job ran again
+    expect(await redis.client().zcard(keys.line('sub'))).toBe(1);
+    expect(await redis.client().zcard(keys.lane('sub', 'k'))).toBe(1);
+  });
 });

@@ -46,7 +46,14 @@ describe('POST /subscriptions', () => {
       protocol: 'HTTP',
       status: 'active',
       description: 'AO orders',
-      delivery: { mode: 'structured', timeoutMs: 15000, maxInFlight: 10, retryOn4xx: false },
+      delivery: {
+        mode: 'structured',
+        timeoutMs: 15000,
+        maxInFlight: 10,
+        ordering: 'none',
+        onFailure: 'skip',
+        retryOn4xx: false,
+      },
     });
     expect(res.body.delivery.retrySchedule).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000]);
     expect(res.body.secret).toMatch(/^whsec_/);
@@ -89,6 +96,8 @@ describe('POST /subscriptions', () => {
     [{ sink, delivery: { timeoutMs: 10 } }, 'delivery.timeoutMs', ''],
     [{ sink, delivery: { maxPerSecond: 0 } }, 'delivery.maxPerSecond', ''],
     [{ sink, delivery: { maxPerSecond: 2.5 } }, 'delivery.maxPerSecond', ''],
+    [{ sink, delivery: { ordering: 'yes' } }, 'delivery.ordering', "must be 'none' or 'key'"],
+    [{ sink, delivery: { onFailure: 'retry' } }, 'delivery.onFailure', "must be 'skip' or 'block'"],
     [
       { sink, protocolsettings: { headers: { 'webhook-id': 'x' } } },
       'protocolsettings.headers.webhook-id',

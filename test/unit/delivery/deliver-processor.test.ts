@@ -41,9 +41,10 @@ function processorWith(
       slots.push(`+${eventKey.slice(0, 1)} ${admission}${handed ? ' (handed)' : ''}`);
       return admission;
     },
-    release: async ({ eventKey }, _limits, hold) => {
-      slots.push(`-${eventKey.slice(0, 1)}${hold ? ' (hold)' : ''}`);
+    release: async ({ eventKey }, _limits, options) => {
+      slots.push(`-${eventKey.slice(0, 1)}${options?.hold ? ' (hold)' : ''}`);
     },
+    enter: async () => undefined,
     settle: async ({ eventKey }) => {
       slots.push(`settle ${eventKey.slice(0, 1)}`);
     },

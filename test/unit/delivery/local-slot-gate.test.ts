@@ -19,6 +19,7 @@ function recordingScheduler(answer: (eventKey: string) => Admission = () => 'sta
       asked.push(`released ${eventKey}`);
     },
     settle: async () => undefined,
+    enter: async () => undefined,
     sweep: async () => 0,
   };
   return { scheduler, asked };

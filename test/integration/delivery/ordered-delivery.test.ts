@@ -1,0 +1,146 @@
+import { eventually } from '../../support/eventually';
+import { LocalSink } from '../../support/local-sink';
+import { ServiceHarness } from '../../support/service-harness';
+
+let harness: ServiceHarness;
+let sink: LocalSink;
+
+beforeAll(async () => {
+  harness = await ServiceHarness.start({ SCHEDULER_SWEEP_MS: '200' });
+});
+afterAll(async () => {
+  await harness.stop();
+});
+beforeEach(async () => {
+  sink = await LocalSink.start();
+});
+afterEach(async () => {
+  await sink.close();
+});
+
+/** A small seeded generator: the same "random" failures on every run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+const eventOf = (body: string) =>
+  JSON.parse(body) as { id: string; source: string; data: { key: string; n: number } };
+
+/** Posts `count` events of each key, one after the other per key (each after the last one's 202), keys at once. */
+async function postKeys(type: string, keys: readonly string[], count: number, partitioned = false) {
+  await Promise.all(
+    keys.map(async (key) => {
+      for (let n = 0; n < count; n++) {
+        const res = await harness.postEvent({
+          specversion: '1.0',
+          type,
+          id: `${key}-${n}`,
+          // Partitioned: each event its own source, the key in `partitionkey`.
+          source: partitioned ? `/orders/${key}/${n}` : `/orders/${key}`,
+          ...(partitioned ? { partitionkey: key } : {}),
+          datacontenttype: 'application/json',
+          data: { key, n },
+        });
+        expect(res.status).toBe(202);
+      }
+    }),
+  );
+}
+
+it.each([
+  ['source', false],
+  ['partitionkey', true],
+])(
+  'delivers the events of each %s one at a time in the order acknowledged, across failures and retries',
+  async (_name, partitioned) => {
+    const type = `ordered.${partitioned ? 'partitioned' : 'sourced'}`;
+    const random = seeded(partitioned ? 7 : 11);
+    const firstAttempts = new Set<string>();
+    const inFlight = new Map<string, number>();
+    let overlapping = 0;
+    let failures = 0;
+    const delivered = new Map<string, number[]>();
+    sink.respond = (request) => {
+      const { data } = eventOf(request.body);
+      const now = (inFlight.get(data.key) ?? 0) + 1;
+      inFlight.set(data.key, now);
+      if (now > 1) overlapping++;
+      const webhookId = String(request.headers['webhook-id']);
+      const first = !firstAttempts.has(webhookId);
+      firstAttempts.add(webhookId);
+      // 30 % of first attempts fail; each answer after 0-50 ms.
+      const status = first && random() < 0.3 ? 500 : 204;
+      if (status === 500) failures++;
+      const delayMs = Math.floor(random() * 50);
+      setTimeout(() => {
+        inFlight.set(data.key, inFlight.get(data.key)! - 1);
+        if (status === 204) {
+          const list = delivered.get(data.key) ?? [];
+          if (!list.includes(data.n)) list.push(data.n);
+          delivered.set(data.key, list);
+        }
+      }, delayMs);
+      return { status, delayMs };
+    };
+    await harness.subscribe({
+      sink: sink.url,
+      types: [type],
+      delivery: { ordering: 'key', maxInFlight: 5, retrySchedule: [1, 1, 1, 1] },
+    });
+
+    const keys = Array.from({ length: 8 }, (_, i) => `${type}-k${i}`);
+    await postKeys(type, keys, 12, partitioned);
+
+    await eventually(
+      () => [...delivered.values()].reduce((sum, list) => sum + list.length, 0),
+      (n) => n === keys.length * 12,
+      60_000,
+    );
+    for (const key of keys) expect(delivered.get(key)).toEqual(Array.from({ length: 12 }, (_, n) => n));
+    expect(overlapping).toBe(0);
+    expect(failures).toBeGreaterThan(0); // retries were part of it
+  },
+  90_000,
+);
+
+it('blocks a key whose delivery failed for good, and lets it go on once that delivery is replayed', async () => {
+  const type = 'ordered.block';
+  let refuse = true;
+  sink.respond = (request) => {
+    const { data } = eventOf(request.body);
+    return { status: refuse && data.key.endsWith('k0') && data.n === 1 ? 400 : 204 };
+  };
+  const { id } = await harness.subscribe({
+    sink: sink.url,
+    types: [type],
+    delivery: { ordering: 'key', onFailure: 'block' },
+  });
+  const received = (key: string) =>
+    sink.deliveries.map((r) => eventOf(r.body).data).filter((d) => d.key === key);
+
+  await postKeys(type, [`${type}-k0`], 4);
+  const [failed] = await eventually(
+    () => harness.deliveries(`subscription=${id}&status=failed`),
+    (list) => list.length === 1,
+  );
+  // Another key goes on meanwhile; this one is blocked behind its failed delivery.
+  await postKeys(type, [`${type}-k1`], 2);
+  await eventually(
+    () => received(`${type}-k1`).length,
+    (n) => n === 2,
+  );
+  expect(received(`${type}-k0`).map((d) => d.n)).toEqual([0, 1]);
+
+  refuse = false;
+  const replay = await harness.admin('post', `/deliveries/${String(failed!.id)}/replay`);
+  expect(replay.status).toBe(202);
+  await eventually(
+    () => received(`${type}-k0`).length,
+    (n) => n === 5,
+  );
+  expect(received(`${type}-k0`).map((d) => d.n)).toEqual([0, 1, 1, 2, 3]);
+}, 60_000);
