@@ -13,6 +13,7 @@ import type { HttpSender } from './http-sender';
 import type { DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
 import { createRequestSigner } from './sign-request';
 import type { SubscriptionHealth } from './subscription-health';
+import { createParkedRecords } from './parked-records';
 import { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
 
 export interface DeliverProcessorDeps {
@@ -100,6 +101,7 @@ export function createDeliverProcessor(
     delayMs: Math.round(ms * (0.75 + random() * 0.5)),
   });
   const pace = deps.pace ?? createSubscriptionPace();
+  const parked = createParkedRecords({ maxEntries: 10_000, ttlMs: 60_000 });
   const buildRequest = deps.buildRequest ?? createRequestBuilder();
   const signRequest = createRequestSigner();
   // A job that finds its subscription at its cap waits about as long as an attempt takes.
@@ -291,12 +293,17 @@ export function createDeliverProcessor(
     const subscription = deps.subscription(job.subscriptionId);
     const limits = deliveryLimits(subscription);
     const entry: LineEntry = { subscriptionId: job.subscriptionId, eventKey: job.eventKey, round: job.round };
+    // Handed a slot here, put in line here, its subscription still active: the slot is held for it
+    // and its records were read when it took its place, so the attempt starts without a round trip.
+    const known = job.handed && subscription?.status === 'active' ? parked.take(entry) : undefined;
     // The record and the scheduler's answer (a slot, or a place in line) are asked for at once
     // (one round trip); what the scheduler gave a delivery that needs no attempt is given back.
-    const [{ record, stored }, admission] = await Promise.all([
-      ensureRecord(job, id),
-      limits ? deps.scheduler.admit(entry, limits, job.handed) : undefined,
-    ]);
+    const [{ record, stored }, admission] = known
+      ? [known, 'start' as const]
+      : await Promise.all([
+          ensureRecord(job, id),
+          limits ? deps.scheduler.admit(entry, limits, job.handed) : undefined,
+        ]);
     const step = beforeAttempt({
       record,
       jobRound: job.round,
@@ -307,6 +314,7 @@ export function createDeliverProcessor(
       dueToleranceMs: DUE_TOLERANCE_MS,
     });
     if (step.kind === 'wait') {
+      if (step.why === 'queued' && record && stored) parked.park(entry, { record, stored });
       // In line: a slot will be handed to it. Handed but attempted elsewhere (its slot lapsed and
       // a job took it up): that attempt has it.
       return step.why === 'queued' || job.handed ? done : later(busyDelay(job.subscriptionId));

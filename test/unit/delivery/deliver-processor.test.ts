@@ -152,6 +152,15 @@ describe('deliver processor', () => {
       expect(slots).toEqual(['+a start (handed)', '-a (hold)']);
     });
 
+    it('starts without reading its records again when this process put it in line', async () => {
+      const { process, processHanded, slots, sent } = processorWith('pending', 'queued');
+      expect(await process()).toEqual({ kind: 'done' }); // in line
+      expect(await processHanded()).toEqual({ kind: 'done' });
+      expect(sent).toHaveLength(1);
+      // No second admission: the slot was handed with the records read when it took its place.
+      expect(slots).toEqual(['+a queued', '-a (hold)', 'settle a']);
+    });
+
     it('is done when it went back to the line (paused meanwhile) or is attempted elsewhere', async () => {
       for (const admission of ['queued', 'in_flight'] as const) {
         const { processHanded, slots, sent } = processorWith('pending', admission);
