@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,e2e,routing] [-- --runs=N] [-- --rates=R1,R2]`:
+ * `npm run bench [-- --quick] [-- --only=ingest,e2e,routing,scheduler] [-- --runs=N] [-- --rates=R1,R2]`:
  * ce-relay's benchmark suite, on loopback, with its own Redis and sinks. Prints one table in which
  * each figure stands next to the baseline it is compared to, all measured in this run on this
  * machine (medians of several runs). Exits 1 when an acknowledged event was not delivered.
@@ -16,6 +16,7 @@ import { benchIngest, type IngestFigures } from './cases/ingest';
 import { benchRawBullmq } from './cases/raw-bullmq';
 import { benchRoundTrip, type RoundTrip, type RoundTripFigures } from './cases/round-trip';
 import { benchRouting, type RoutingFigures } from './cases/routing';
+import { benchScheduler, KEYS as SCHEDULER_KEYS, type SchedulerFigures } from './cases/scheduler';
 import { benchRedisConfig, startBenchRedis } from './support/processes';
 import { fmt } from './support/stats';
 
@@ -81,6 +82,7 @@ function rows(
   ingest?: IngestFigures,
   e2e?: EndToEndFigures,
   routing?: RoutingFigures,
+  scheduler?: SchedulerFigures,
 ): Row[] {
   const table: Row[] = [
     [
@@ -169,6 +171,24 @@ function rows(
       ],
     );
   }
+  if (scheduler) {
+    const rate = (variant: keyof SchedulerFigures['eventsPerSecond']) =>
+      `${fmt(scheduler.eventsPerSecond[variant])} events/s`;
+    table.push(
+      [
+        'scheduler: end to end, default subscription settings against maxInFlight 50 (1,000 keys)',
+        `${rate('default')} against ${rate('tuned')}`,
+        `${scheduler.defaultOverTuned.toFixed(2)} x tuned`,
+        '>= 0.8 x tuned',
+      ],
+      [
+        `scheduler: end to end, ordered (ordering: key) over ${fmt(SCHEDULER_KEYS)} keys against unordered`,
+        `${rate('ordered')} against ${rate('unordered')}`,
+        `${scheduler.orderedOverUnordered.toFixed(2)} x unordered`,
+        '>= 0.5 x unordered',
+      ],
+    );
+  }
   return table;
 }
 
@@ -190,6 +210,7 @@ async function main() {
   let ingest: IngestFigures | undefined;
   let e2e: EndToEndFigures | undefined;
   let routing: RoutingFigures | undefined;
+  let scheduler: SchedulerFigures | undefined;
   try {
     // First, whatever parts run: what crossing processes costs this machine now, a price every
     // stage of the pipeline pays, to set this run's figures against another night's.
@@ -222,6 +243,10 @@ async function main() {
         routeEvents: SETTINGS.routeEvents,
       });
     }
+    if (wants('scheduler')) {
+      console.error('bench: scheduler (default against tuned, ordered against unordered) ...');
+      scheduler = await benchScheduler(redis, { runs: SETTINGS.runs, events: SETTINGS.e2eEvents });
+    }
   } finally {
     await redis.stop();
   }
@@ -234,11 +259,13 @@ async function main() {
       `median of ${SETTINGS.runs} run(s); ingest with autocannon, ${CONNECTIONS} connections, ${SETTINGS.ingestSeconds} s a run; ` +
       `end to end ${fmt(SETTINGS.e2eEvents)} events a run; latency ${SETTINGS.latencySeconds} s a run\n`,
   );
-  print(rows(roundTrip, ingest, e2e, routing));
+  print(rows(roundTrip, ingest, e2e, routing, scheduler));
   const problems: string[] = [];
   if (ingest && ingest.queued < ingest.acknowledged)
     problems.push(`ingest: ${ingest.acknowledged} events answered 202 but only ${ingest.queued} queued`);
   if (e2e && e2e.lost > 0) problems.push(`end to end: ${e2e.lost} deliveries missing or requests failed`);
+  if (scheduler && scheduler.lost > 0)
+    problems.push(`scheduler: ${scheduler.lost} deliveries missing or requests failed`);
   if (ingest && ingest.failed > 0) problems.push(`ingest: ${ingest.failed} requests failed`);
   console.log(
     `\n${problems.length === 0 ? 'every acknowledged event was queued and delivered' : problems.join('\n')}; ` +

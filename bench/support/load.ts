@@ -1,13 +1,17 @@
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 
-/** An AO-shaped event; `sentAt` lets the sink measure latency end to end. */
-export function benchEvent(id: string, sentAt?: number) {
+/**
+ * An AO-shaped event; `sentAt` lets the sink measure latency end to end; `partitionkey` spreads
+ * events over ordering keys.
+ */
+export function benchEvent(id: string, sentAt?: number, partitionkey?: string) {
   return {
     specversion: '1.0',
     id,
     type: 'ao.order.statuschanged',
     source: '/tenants/1/orders/fc9036ec-eb4a-496c-8c77-e972e3e800aa',
+    ...(partitionkey === undefined ? {} : { partitionkey }),
     time: '2020-11-06T14:36:00.000+02:00',
     datacontenttype: 'application/json',
     data: {
@@ -29,6 +33,8 @@ export interface LoadOptions {
   /** Requests per second over all connections (fixed rate). */
   readonly overallRate?: number;
   readonly stampSentAt?: boolean;
+  /** Spread the events over this many ordering keys (`partitionkey`), one after the other. */
+  readonly keys?: number;
 }
 
 export interface LoadResult {
@@ -60,11 +66,12 @@ export async function postEvents(options: LoadOptions): Promise<LoadResult> {
         },
         setupRequest: (request) => {
           const sentAt = options.stampSentAt ? Date.now() : undefined;
-          const body = batch
-            ? Array.from({ length: options.batchSize }, () =>
-                benchEvent(`${options.label}-${counter++}`, sentAt),
-              )
-            : benchEvent(`${options.label}-${counter++}`, sentAt);
+          const next = () => {
+            const n = counter++;
+            const key = options.keys === undefined ? undefined : `key-${n % options.keys}`;
+            return benchEvent(`${options.label}-${n}`, sentAt, key);
+          };
+          const body = batch ? Array.from({ length: options.batchSize }, next) : next();
           return { ...request, body: JSON.stringify(body) };
         },
       },
