@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { postAtFixedRate, postEvents } from '../support/load';
 import {
-  BENCH_ADMIN_KEY,
+  subscribeBench,
   cpuMicros,
   machineBusySince,
   startRelay,
@@ -159,16 +159,7 @@ export async function benchEndToEnd(redis: BenchRedis, options: EndToEndOptions)
     const worker = await startRelay(redis.url, PREFIX, 'worker', options.env);
     processes.push(worker.child);
     for (let i = 0; i < FANOUT; i++) {
-      const res = await fetch(`http://127.0.0.1:${api.port}/subscriptions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          sink: `${sinkUrl}/hook/${i}`,
-          types: ['ao.order.statuschanged'],
-          delivery: { maxInFlight: MAX_IN_FLIGHT },
-        }),
-      });
-      if (res.status !== 201) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+      await subscribeBench(api.port, `${sinkUrl}/hook/${i}`, { maxInFlight: MAX_IN_FLIGHT });
     }
     const deliverQueue = new Queue('deliver', { connection: redis.client, prefix: `{${PREFIX}}` });
     await waitFor(

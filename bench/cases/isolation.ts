@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { postAtFixedRate } from '../support/load';
-import { BENCH_ADMIN_KEY, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
+import { subscribeBench, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
 import { percentile } from '../support/stats';
 
 export interface IsolationFigures {
@@ -41,15 +41,8 @@ export async function benchIsolation(
     const api = await startRelay(redis.url, prefix, 'api');
     processes.push(api.child);
     processes.push((await startRelay(redis.url, prefix, 'worker')).child);
-    const subscribe = async (route: string, delivery: Record<string, unknown>) => {
-      const res = await fetch(`http://127.0.0.1:${api.port}/subscriptions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ sink: `${sinkUrl}/${route}`, types: ['ao.order.statuschanged'], delivery }),
-      });
-      if (res.status !== 201) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { id: string }).id;
-    };
+    const subscribe = (route: string, delivery: object) =>
+      subscribeBench(api.port, `${sinkUrl}/${route}`, delivery);
     await subscribe('fast', {});
     const failing = await subscribe('failing', { retrySchedule: [1, 1, 1] });
     if (options.withSlow) await subscribe('slow', { maxInFlight: 1, timeoutMs: 10_000 });

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { postEvents } from '../support/load';
-import { BENCH_ADMIN_KEY, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
+import { subscribeBench, startRelay, startScript, stop, type BenchRedis } from '../support/processes';
 import { median } from '../support/stats';
 import { FANOUT } from './end-to-end';
 
@@ -50,16 +50,7 @@ export async function benchScheduler(
       processes.push(api.child);
       processes.push((await startRelay(redis.url, prefix, 'worker')).child);
       for (let i = 0; i < FANOUT; i++) {
-        const res = await fetch(`http://127.0.0.1:${api.port}/subscriptions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            sink: `${sinkUrl}/hook/${i}`,
-            types: ['ao.order.statuschanged'],
-            delivery: VARIANTS[variant],
-          }),
-        });
-        if (res.status !== 201) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+        await subscribeBench(api.port, `${sinkUrl}/hook/${i}`, VARIANTS[variant]);
       }
       const deliverQueue = new Queue('deliver', { connection: redis.client, prefix: `{${prefix}}` });
       while ((await deliverQueue.getWorkers()).length === 0) await new Promise((r) => setTimeout(r, 100));

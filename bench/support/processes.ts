@@ -207,3 +207,14 @@ export function machineBusySince(): () => number {
     return total > 0 ? (total - idle) / total : Number.NaN;
   };
 }
+
+/** Creates a subscription to AO's order events through the API on `apiPort`; answers its id. */
+export async function subscribeBench(apiPort: number, sink: string, delivery: object): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${apiPort}/subscriptions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sink, types: ['ao.order.statuschanged'], delivery }),
+  });
+  if (res.status !== 201) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}

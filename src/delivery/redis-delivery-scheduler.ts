@@ -58,6 +58,15 @@ export function createRedisDeliveryScheduler(
   const sweepMany = createBatchedScript<string[]>(redis, SWEEP);
   const keysOf = (id: string) => [keys.slots(id), keys.line(id), keys.lines, keys.starts(id)];
   const perSecond = (limits: DeliveryLimits) => String(limits.maxPerSecond ?? 0);
+  // The arguments ADMIT and RELEASE start with, in the same order.
+  const entryArgs = (entry: LineEntry, limits: DeliveryLimits, at: number) => [
+    String(at),
+    String(at + limits.leaseMs),
+    entry.eventKey,
+    String(entry.round),
+    String(limits.maxInFlight),
+    perSecond(limits),
+  ];
   const run = (subscriptionId: string, members: readonly string[]) => {
     if (members.length > 0) options.run(entries(subscriptionId, members));
   };
@@ -68,16 +77,7 @@ export function createRedisDeliveryScheduler(
       const [answer] = await admitMany([
         {
           keys: keysOf(entry.subscriptionId),
-          argv: [
-            String(at),
-            String(at + limits.leaseMs),
-            entry.eventKey,
-            String(entry.round),
-            String(limits.maxInFlight),
-            perSecond(limits),
-            entry.subscriptionId,
-            handed ? '1' : '0',
-          ],
+          argv: [...entryArgs(entry, limits, at), entry.subscriptionId, handed ? '1' : '0'],
         },
       ]);
       const [code, ...others] = answer!;
@@ -96,12 +96,7 @@ export function createRedisDeliveryScheduler(
             lane === undefined ? keys.line(entry.subscriptionId) : keys.intake(lane),
           ],
           argv: [
-            String(at),
-            String(at + limits.leaseMs),
-            entry.eventKey,
-            String(entry.round),
-            String(limits.maxInFlight),
-            perSecond(limits),
+            ...entryArgs(entry, limits, at),
             options.hold ? String(at + limits.leaseMs) : '0',
             lane === undefined ? '0' : '1',
             entry.subscriptionId,
