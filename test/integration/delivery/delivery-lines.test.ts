@@ -145,3 +145,19 @@ it('hands the line of a deleted subscription out, to end its deliveries failed w
   for (const delivery of failed) expect(delivery.lastError).toBe('the subscription was deleted');
   expect(sink.deliveries).toHaveLength(1);
 }, 40_000);
+
+it('delivers every event to a subscription with maxPerSecond: the sweep hands its line on each second', async () => {
+  // How many start in a second is the scheduler's (its script test, with a clock of its own).
+  const { id } = await harness.subscribe({
+    sink: sink.url,
+    types: ['lines.rate'],
+    delivery: { maxPerSecond: 2 },
+  });
+  await post('lines.rate', 6);
+  await eventually(
+    async () => (await harness.deliveries(`subscription=${id}&status=delivered`)).length,
+    (n) => n === 6,
+    20_000,
+  );
+  expect(sink.deliveries).toHaveLength(6);
+}, 40_000);
