@@ -10,7 +10,8 @@ import { createRequestBuilder, type buildRequest, type OutgoingMessage } from '.
 import { classifyResponse, type AttemptOutcome } from './classify-response';
 import type { DeliveryAttempt, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
-import type { DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
+import { deliveryLimits, NO_SLOTS } from './delivery-limits';
+import type { DeliveryScheduler, LineEntry } from './delivery-scheduler';
 import { createRequestSigner } from './sign-request';
 import type { SubscriptionHealth } from './subscription-health';
 import { createParkedRecords } from './parked-records';
@@ -50,9 +51,6 @@ export interface DeliverProcessorDeps {
   readonly random?: () => number;
 }
 
-/** An in-flight slot's lease outlasts the attempt's timeout by this much; then it frees itself. */
-export const SLOT_LEASE_MARGIN_MS = 5_000;
-
 /** A retry due within this long is made now: clocks of worker processes differ a little. */
 const DUE_TOLERANCE_MS = 1_000;
 
@@ -64,21 +62,6 @@ type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & {
 
 /** Told when the request to the sink starts (after ce-relay's own bookkeeping). */
 export type OnSend = () => void;
-
-/**
- * What the scheduler lets a subscription start: none while it is paused (its deliveries wait in
- * line); nothing to ask once it is disabled or deleted (its deliveries end failed).
- */
-export function deliveryLimits(subscription: Subscription | undefined): DeliveryLimits | undefined {
-  if (!subscription) return undefined;
-  const { maxInFlight, maxPerSecond, timeoutMs } = subscription.delivery;
-  const leaseMs = timeoutMs + SLOT_LEASE_MARGIN_MS;
-  if (subscription.status === 'paused') return { maxInFlight: 0, leaseMs };
-  if (subscription.status !== 'active') return undefined;
-  return maxPerSecond === undefined ? { maxInFlight, leaseMs } : { maxInFlight, maxPerSecond, leaseMs };
-}
-
-const NO_SLOTS: DeliveryLimits = { maxInFlight: 0, leaseMs: SLOT_LEASE_MARGIN_MS };
 
 const liveSecrets = (subscription: Subscription, at: Date) =>
   subscription.secrets
@@ -360,11 +343,8 @@ export function createDeliverProcessor(
     // The slot goes on as soon as the answer is in. A handed delivery keeps a hold meanwhile, until
     // its outcome is recorded and a retry has its job: should this process die first, it comes back.
     const ended = async (status: DeliveryStatus, retryInMs: number | undefined, recorded: Promise<void>) => {
-      if (!job.handed) {
-        released = true;
-        return giveBack(status);
-      }
       released = true;
+      if (!job.handed) return giveBack(status);
       const settled = Promise.all([recorded, retryJob(retryInMs)]).then(() => deps.scheduler.settle(entry));
       await Promise.all([giveBack(status, true), settled]);
     };

@@ -23,7 +23,8 @@ export type {
 export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
 export { createLocalSlotGate, type LocalSlotGateOptions } from './local-slot-gate';
 export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
-export { createDeliverProcessor, deliveryLimits, type DeliverProcessorDeps } from './deliver-processor';
+export { createDeliverProcessor, type DeliverProcessorDeps } from './deliver-processor';
+export { deliveryLimits } from './delivery-limits';
 export {
   createReplayService,
   deliveryNotFound,

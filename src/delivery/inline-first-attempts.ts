@@ -1,7 +1,7 @@
 import type { DeliveryJob, ScheduledDelivery } from '../queues';
 import type { DeliverDecision } from './deliver-decision';
 import type { Subscription } from '../subscriptions';
-import { SLOT_LEASE_MARGIN_MS } from './deliver-processor';
+import { SLOT_LEASE_MARGIN_MS } from './delivery-limits';
 import type { SubscriptionPace } from './subscription-pace';
 
 export interface InlineFirstAttemptsDeps {
