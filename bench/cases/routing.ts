@@ -99,6 +99,7 @@ export async function benchRouting(
   const keys = createKeySpace('bench-routing');
   const deliveries = createBullmqDeliveryQueue({ connection, prefix: keys.bullPrefix });
   const route = createEventRouter({ index, deliveries });
+  const receivedAt = new Date().toISOString();
   const routeRates = await repeat(options.runs, async (run) => {
     let next = 0;
     const start = process.hrtime.bigint();
@@ -110,6 +111,7 @@ export async function benchRouting(
             key: (run * options.routeEvents + n).toString(16).padStart(40, '0'),
             tenant: 'default',
             event: events[n % events.length]!,
+            receivedAt,
           });
         }
       }),

@@ -60,6 +60,12 @@ type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & {
   readonly handed?: boolean;
 };
 
+const DISCARDED = 'held while its subscription was down; discarded when it came back';
+
+/** A new delivery of a paused or disabled subscription is held: recorded, not attempted. */
+const heldBy = (subscription: Subscription | undefined) =>
+  subscription !== undefined && subscription.status !== 'active';
+
 /** Told when the request to the sink starts (after ce-relay's own bookkeeping). */
 export type OnSend = () => void;
 
@@ -92,10 +98,15 @@ export function createDeliverProcessor(
     Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, pace.typicalMs(subscriptionId) ?? 0));
 
   /**
-   * Ends a delivery as failed without a request to the sink. `attempted` counts it as an attempt
-   * (ce-relay tried and could not even build the request), with its error class.
+   * Ends a delivery as failed (or `discarded`) without a request to the sink. `attempted` counts
+   * it as an attempt (ce-relay tried and could not even build the request), with its error class.
    */
-  const finishWithoutSending = async (record: DeliveryRecord, reason: string, attempted?: 'request') => {
+  const finishWithoutSending = async (
+    record: DeliveryRecord,
+    reason: string,
+    attempted?: 'request',
+    status: 'failed' | 'discarded' = 'failed',
+  ) => {
     const at = now().toISOString();
     const attempt: DeliveryAttempt = {
       round: record.round,
@@ -103,11 +114,11 @@ export function createDeliverProcessor(
       durationMs: 0,
       ...(attempted ? { errorClass: attempted } : {}),
       error: reason,
-      outcome: 'failed',
+      outcome: status,
     };
     const counted = attempted ? 1 : 0;
     await deps.deliveries.recordAttempt(record, attempt, {
-      status: 'failed',
+      status,
       attemptCount: record.attemptCount + counted,
       roundAttempts: record.roundAttempts + counted,
       updatedAt: at,
@@ -116,7 +127,7 @@ export function createDeliverProcessor(
     deps.observer?.attempted({
       delivery: record,
       attempt: record.attemptCount + counted,
-      outcome: 'failed',
+      outcome: status,
       sent: false,
       ...(attempted ? { errorClass: attempted } : {}),
       error: reason,
@@ -132,6 +143,7 @@ export function createDeliverProcessor(
   const ensureRecord = async (
     job: JobInput,
     id: string,
+    subscription: Subscription | undefined,
   ): Promise<{ record?: DeliveryRecord; stored?: EventRecord }> => {
     const stored = await deps.events.get(job.eventKey);
     // The event expired: only a delivery recorded before can still be finished (as failed).
@@ -147,6 +159,7 @@ export function createDeliverProcessor(
       eventTime: event.time ?? stored.receivedAt,
       subscriptionId: job.subscriptionId,
       createdAt: now().toISOString(),
+      status: heldBy(subscription) ? 'held' : 'pending',
     });
     return { record, stored };
   };
@@ -284,7 +297,7 @@ export function createDeliverProcessor(
     const [{ record, stored }, admission] = known
       ? [known, 'start' as const]
       : await Promise.all([
-          ensureRecord(job, id),
+          ensureRecord(job, id, subscription),
           limits ? deps.scheduler.admit(entry, limits, job.handed) : undefined,
         ]);
     const step = beforeAttempt({
@@ -313,7 +326,9 @@ export function createDeliverProcessor(
         : undefined;
     const advances = (status: DeliveryStatus | undefined) =>
       lane !== undefined &&
-      (status === 'delivered' || (status === 'failed' && subscription?.delivery.onFailure !== 'block'));
+      (status === 'delivered' ||
+        status === 'discarded' ||
+        (status === 'failed' && subscription?.delivery.onFailure !== 'block'));
     const giveBack = (status?: DeliveryStatus, hold = false) =>
       deps.scheduler.release(entry, deliveryLimits(deps.subscription(job.subscriptionId)) ?? NO_SLOTS, {
         hold,
@@ -329,9 +344,20 @@ export function createDeliverProcessor(
     }
     if (step.kind !== 'attempt') {
       // Recorded first: for a handed delivery, what it holds is its only hold until then.
-      const decision = step.kind === 'fail' ? await finishWithoutSending(step.record, step.reason) : done;
+      const decision =
+        step.kind === 'fail'
+          ? await finishWithoutSending(step.record, step.reason)
+          : step.kind === 'discard'
+            ? await finishWithoutSending(step.record, DISCARDED, undefined, 'discarded')
+            : done;
       const status =
-        step.kind === 'fail' ? 'failed' : record?.round === job.round ? record.status : undefined;
+        step.kind === 'fail'
+          ? 'failed'
+          : step.kind === 'discard'
+            ? 'discarded'
+            : record?.round === job.round
+              ? record.status
+              : undefined;
       if (admission !== 'in_flight') await giveBack(status);
       return decision;
     }

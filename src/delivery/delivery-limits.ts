@@ -8,14 +8,13 @@ export const SLOT_LEASE_MARGIN_MS = 5_000;
 export const NO_SLOTS: DeliveryLimits = { maxInFlight: 0, leaseMs: SLOT_LEASE_MARGIN_MS };
 
 /**
- * What the scheduler lets a subscription start: none while it is paused (its deliveries wait in
- * line); nothing to ask once it is disabled or deleted (its deliveries end failed).
+ * What the scheduler lets a subscription start: none while it is paused or disabled (its
+ * deliveries wait in line, held); nothing to ask once it is deleted (its deliveries end failed).
  */
 export function deliveryLimits(subscription: Subscription | undefined): DeliveryLimits | undefined {
   if (!subscription) return undefined;
   const { maxInFlight, maxPerSecond, timeoutMs } = subscription.delivery;
   const leaseMs = timeoutMs + SLOT_LEASE_MARGIN_MS;
-  if (subscription.status === 'paused') return { maxInFlight: 0, leaseMs };
-  if (subscription.status !== 'active') return undefined;
+  if (subscription.status !== 'active') return { maxInFlight: 0, leaseMs };
   return maxPerSecond === undefined ? { maxInFlight, leaseMs } : { maxInFlight, maxPerSecond, leaseMs };
 }

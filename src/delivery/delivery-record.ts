@@ -1,4 +1,17 @@
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+/**
+ * `pending`: to be attempted (now, in line, or at its retry's time). `held`: routed while its
+ * subscription was paused or disabled; not attempted until the subscription is active again.
+ * Final: `delivered`, `failed`, `discarded` (held, and dropped on request when its subscription
+ * came back).
+ */
+export type DeliveryStatus = 'pending' | 'held' | 'delivered' | 'failed' | 'discarded';
+
+/** The statuses a delivery ends in: its record expires after its retention, it may be replayed. */
+export const FINAL_STATUSES = ['delivered', 'failed', 'discarded'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export const isFinal = (status: DeliveryStatus): status is FinalStatus =>
+  (FINAL_STATUSES as readonly string[]).includes(status);
 
 /** One attempt to send a delivery. */
 export interface DeliveryAttempt {
@@ -14,7 +27,8 @@ export interface DeliveryAttempt {
   readonly error?: string;
   /** At most 4 KiB of the answer. */
   readonly responseExcerpt?: string;
-  readonly outcome: 'delivered' | 'retry' | 'failed';
+  /** `discarded`: no request was made; the delivery was dropped on request. */
+  readonly outcome: 'delivered' | 'retry' | 'failed' | 'discarded';
   readonly nextAttemptAt?: string;
 }
 
@@ -46,7 +60,10 @@ export interface DeliveryRecord {
 export type NewDelivery = Omit<
   DeliveryRecord,
   'status' | 'round' | 'attemptCount' | 'roundAttempts' | 'updatedAt' | 'nextAttemptAt' | 'lastError'
->;
+> & {
+  /** `held` when its subscription is paused or disabled; `pending` by default. */
+  readonly status?: 'pending' | 'held';
+};
 
 export interface DeliveryQuery {
   /** Only this tenant's deliveries. */

@@ -6,12 +6,14 @@ import { scheduledDelayMs } from './retry-schedule';
 interface RecordState {
   readonly round: number;
   readonly status: DeliveryStatus;
+  readonly updatedAt: string;
   readonly nextAttemptAt?: string;
 }
 
 interface SubscriptionState {
   readonly status: string;
-  readonly disabledReason?: string;
+  /** Held deliveries last changed up to this time are discarded, not attempted. */
+  readonly discardHeldBefore?: string;
 }
 
 /** What a deliver job does before any request (docs/delivery.md, the state machine). */
@@ -22,6 +24,8 @@ export type BeforeAttempt<R, S, E> =
   | { readonly kind: 'not_due'; readonly delayMs: number }
   /** The delivery ends failed without a request. */
   | { readonly kind: 'fail'; readonly record: R; readonly reason: string }
+  /** A held delivery that its subscription's return asked to drop: it ends discarded, unsent. */
+  | { readonly kind: 'discard'; readonly record: R }
   /**
    * No attempt now: the delivery waits in its subscription's line (`queued`: the scheduler hands
    * it a slot and a job later), or it is being attempted elsewhere (`in_flight`: look again later).
@@ -34,7 +38,7 @@ export interface BeforeAttemptInput<R extends RecordState, S extends Subscriptio
   readonly jobRound: number;
   /** Absent once the subscription was deleted. */
   readonly subscription: S | undefined;
-  /** What the scheduler answered; absent when it was not asked (no active or paused subscription). */
+  /** What the scheduler answered; absent when it was not asked (a deleted subscription). */
   readonly admission: Admission | undefined;
   /** The event's record; absent once it expired. */
   readonly event: E | undefined;
@@ -47,14 +51,20 @@ export function beforeAttempt<R extends RecordState, S extends SubscriptionState
   input: BeforeAttemptInput<R, S, E>,
 ): BeforeAttempt<R, S, E> {
   const { record, subscription, event } = input;
-  if (!record || record.round !== input.jobRound || record.status !== 'pending') return { kind: 'nothing' };
+  if (!record || record.round !== input.jobRound) return { kind: 'nothing' };
+  if (record.status !== 'pending' && record.status !== 'held') return { kind: 'nothing' };
   const dueInMs = record.nextAttemptAt ? Date.parse(record.nextAttemptAt) - input.nowMs : 0;
   if (dueInMs > input.dueToleranceMs) return { kind: 'not_due', delayMs: dueInMs };
   if (!subscription) return { kind: 'fail', record, reason: 'the subscription was deleted' };
-  if (subscription.status === 'disabled') {
-    const why = subscription.disabledReason ?? 'no reason given';
-    return { kind: 'fail', record, reason: `the subscription is disabled: ${why}` };
+  const discardBefore = subscription.discardHeldBefore;
+  if (
+    record.status === 'held' &&
+    discardBefore !== undefined &&
+    Date.parse(record.updatedAt) <= Date.parse(discardBefore)
+  ) {
+    return { kind: 'discard', record };
   }
+  // A paused or disabled subscription lets none start: its deliveries wait in line, held.
   if (input.admission === 'queued') return { kind: 'wait', why: 'queued' };
   // Not started (or the scheduler was not asked): come back later, never drop the delivery.
   if (input.admission !== 'start') return { kind: 'wait', why: 'in_flight' };

@@ -19,12 +19,14 @@ export type {
   DeliveryQuery,
   DeliveryPage,
   NewDelivery,
+  FinalStatus,
 } from './delivery-record';
+export { FINAL_STATUSES, isFinal } from './delivery-record';
 export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
 export { createLocalSlotGate, type LocalSlotGateOptions } from './local-slot-gate';
 export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
 export { createDeliverProcessor, type DeliverProcessorDeps } from './deliver-processor';
-export { deliveryLimits } from './delivery-limits';
+export { deliveryLimits, NO_SLOTS } from './delivery-limits';
 export {
   createReplayService,
   deliveryNotFound,

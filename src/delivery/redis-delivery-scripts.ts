@@ -18,17 +18,17 @@ export const ENSURE_FIELDS = [
 
 // KEYS: per delivery, its record, tenant index, subscription index, event set and the
 // subscription's pending set. ARGV: per delivery, its index member ("<time>|<id>"), id,
-// oldest member to keep, creation time in ms, then the values of ENSURE_FIELDS (values only: the
-// names are the script's, not sent for every delivery); the record's status is 'pending'. Answers,
+// oldest member to keep, creation time in ms, status ('pending' or 'held'), then the values of
+// ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery). Answers,
 // per delivery, the record found, or an empty list when it created it (the caller knows what it
 // wrote). Index entries older than the longest retention are trimmed here (each index once per
 // call), so indexes do not grow forever. Each index and event set gets its new members in one
 // command (the deliveries of an event share its set and their tenant's index): fewer commands,
 // and fewer bytes in the AOF. A new delivery joins its subscription's pending set (by creation
-// time), which metrics read.
+// time), which metrics read; so does a held one.
 export const ENSURE = `
 ${luaNames(ENSURE_FIELDS)}
-local per = 4 + #names
+local per = 5 + #names
 local found = {}
 -- New members per key, keys in the order they came: sorted-set indexes, and event sets.
 local indexes, sets = { order = {}, members = {} }, { order = {}, members = {} }
@@ -52,10 +52,10 @@ for k = 1, #KEYS, 5 do
   if redis.call('EXISTS', KEYS[k]) == 1 then
     found[#found + 1] = redis.call('HGETALL', KEYS[k])
   else
-    local fields = { 'status', 'pending' }
+    local fields = { 'status', ARGV[a + 4] }
     for i, name in ipairs(names) do
       fields[2 * i + 1] = name
-      fields[2 * i + 2] = ARGV[a + 3 + i]
+      fields[2 * i + 2] = ARGV[a + 4 + i]
     end
     redis.call('HSET', KEYS[k], unpack(fields))
     redis.call('ZADD', KEYS[k + 4], ARGV[a + 3], ARGV[a + 1])
@@ -128,7 +128,9 @@ for k = 1, #KEYS, 3 do
     redis.call('EXPIRE', KEYS[k + 1], ttl)
   end
   local status = ARGV[a + 3]
-  if status == 'delivered' or status == 'failed' then redis.call('ZREM', KEYS[k + 2], ARGV[a + 2]) end
+  if status == 'delivered' or status == 'failed' or status == 'discarded' then
+    redis.call('ZREM', KEYS[k + 2], ARGV[a + 2])
+  end
   a = a + per
   done[#done + 1] = 1
 end

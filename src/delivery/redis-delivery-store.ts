@@ -108,7 +108,7 @@ export function createRedisDeliveryStore(
         eventTime: d.eventTime,
         subscriptionId: d.subscriptionId,
         createdAt: d.createdAt,
-        status: 'pending',
+        status: d.status ?? 'pending',
         round: 0,
         attemptCount: 0,
         roundAttempts: 0,
@@ -124,6 +124,7 @@ export function createRedisDeliveryStore(
         d.id,
         member(createdMs - longestRetentionMs, ''),
         String(createdMs),
+        created.status,
       ];
       for (const name of ENSURE_FIELDS) argv.push(d[name]);
       const [flat] = await ensureMany([
@@ -156,7 +157,7 @@ export function createRedisDeliveryStore(
       const ttl =
         update.status === 'delivered'
           ? retention.delivered
-          : update.status === 'failed'
+          : update.status === 'failed' || update.status === 'discarded'
             ? retention.failed
             : 0;
       // Values only, in the order of ATTEMPT_FIELDS (the script has the names); '' removes a field.

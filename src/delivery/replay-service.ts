@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { DeliveryQueue } from '../queues';
-import type { DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-record';
+import { FINAL_STATUSES, type DeliveryRecord, type DeliveryStore, type FinalStatus } from './delivery-record';
 
 export interface ReplayServiceDeps {
   readonly deliveries: DeliveryStore;
@@ -24,7 +24,7 @@ export type ReplayReport =
 
 export interface BulkReplayQuery {
   readonly tenant: string;
-  readonly status: Exclude<DeliveryStatus, 'pending'>;
+  readonly status: FinalStatus;
   readonly since?: number;
   readonly until?: number;
   /** Only deliveries whose last change (e.g. their final failure) is at or after this time, in ms. */
@@ -61,11 +61,11 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
     async replayOne(tenant, id) {
       const record = await deps.deliveries.get(id);
       if (record?.tenant !== tenant) throw deliveryNotFound(id);
-      const round = await deps.deliveries.beginReplay(record, ['failed', 'delivered'], now());
+      const round = await deps.deliveries.beginReplay(record, FINAL_STATUSES, now());
       if (round === undefined) {
         throw new AppError(
           'delivery_pending',
-          `Delivery ${id} is still pending; it can be replayed once it ends.`,
+          `Delivery ${id} is still ${record.status}; it can be replayed once it ends.`,
           { status: 409 },
         );
       }

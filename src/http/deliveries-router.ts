@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { deliveryNotFound, type DeliveryStore, type ReplayService } from '../delivery';
+import { deliveryNotFound, FINAL_STATUSES, type DeliveryStore, type ReplayService } from '../delivery';
 import { AppError, problemsFromZod } from '../errors';
 import { EVENT_KEY_FORMAT, type EventRecordStore } from '../events';
 import { DELIVERY_ID_FORMAT } from '../delivery';
@@ -23,7 +23,7 @@ const time = z.iso
 
 const listQuerySchema = z.strictObject({
   subscription: z.string().min(1).optional(),
-  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  status: z.enum(['pending', 'held', 'delivered', 'failed', 'discarded']).optional(),
   since: time.optional(),
   until: time.optional(),
   eventId: z.string().min(1).optional(),
@@ -32,7 +32,7 @@ const listQuerySchema = z.strictObject({
 });
 
 const bulkReplaySchema = z.strictObject({
-  status: z.enum(['failed', 'delivered']).default('failed'),
+  status: z.enum(FINAL_STATUSES).default('failed'),
   since: time.optional(),
   until: time.optional(),
 });

@@ -100,16 +100,28 @@ export function createSubscriptionsRouter(deps: SubscriptionsRouterDeps): Router
   router.patch('/subscriptions/:id', write, ...body, async (req, res) => {
     const id = req.params.id as string;
     const principal = principalOf(res);
-    const { replayFailed, ...changes } = (req.body ?? {}) as { replayFailed?: unknown };
-    if (replayFailed !== undefined && typeof replayFailed !== 'boolean') {
-      throw new AppError('invalid_subscription', 'replayFailed must be a boolean.', {
+    const { replayFailed, discardHeld, ...changes } = (req.body ?? {}) as {
+      replayFailed?: unknown;
+      discardHeld?: unknown;
+      status?: unknown;
+    };
+    for (const [attribute, value] of Object.entries({ replayFailed, discardHeld })) {
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw new AppError('invalid_subscription', `${attribute} must be a boolean.`, {
+          status: 400,
+          problems: [{ attribute, detail: 'must be a boolean' }],
+        });
+      }
+    }
+    if (discardHeld === true && changes.status !== 'active') {
+      throw new AppError('invalid_subscription', 'discardHeld goes with status: active.', {
         status: 400,
-        problems: [{ attribute: 'replayFailed', detail: 'must be a boolean' }],
+        problems: [{ attribute: 'discardHeld', detail: "applies only with status: 'active'" }],
       });
     }
     if (replayFailed && !hasScope(principal, 'deliveries:replay')) throw forbidden('deliveries:replay');
     const before = await service.get(principal.tenant, id);
-    const after = await service.patch(principal.tenant, id, changes);
+    const after = await service.patch(principal.tenant, id, changes, { discardHeld: discardHeld === true });
     const reenabled = before.status === 'disabled' && after.status === 'active';
     if (replayFailed && reenabled) {
       const since = Date.parse(before.failingSince ?? before.statusChangedAt);

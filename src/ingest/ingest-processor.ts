@@ -23,6 +23,7 @@ export interface IngestProcessorDeps {
     readonly key: string;
     readonly tenant: string;
     readonly event: CloudEvent;
+    readonly receivedAt: string;
   }) => Promise<unknown>;
 }
 
@@ -59,7 +60,12 @@ export function createIngestProcessor(deps: IngestProcessorDeps): (work: IngestW
           via: work.via,
         });
         await inSpan('ce-relay route', {}, () =>
-          deps.route({ key: work.key, tenant: work.tenant, event: enriched ?? work.event }),
+          deps.route({
+            key: work.key,
+            tenant: work.tenant,
+            event: enriched ?? work.event,
+            receivedAt: work.receivedAt,
+          }),
         );
       },
     );

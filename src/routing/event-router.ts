@@ -1,7 +1,9 @@
 import {
+  deliveryId,
   deliveryLimits,
-  type DeliveryLimits,
+  NO_SLOTS,
   type DeliveryScheduler,
+  type DeliveryStore,
   type InlineFirstAttempts,
 } from '../delivery';
 import { eventKey, orderingKey, type CloudEvent } from '../events';
@@ -15,15 +17,19 @@ export interface EventRouterDeps {
   readonly inline?: Pick<InlineFirstAttempts, 'split' | 'attempt'>;
   /** Lanes of ordered subscriptions; without them, ordered subscriptions get jobs as the others. */
   readonly lanes?: Pick<DeliveryScheduler, 'enter'>;
+  /**
+   * Records of the deliveries that wait in lanes: they have no job to record them, and should be
+   * listed and counted in their subscription's backlog while they wait.
+   */
+  readonly records?: Pick<DeliveryStore, 'ensure'>;
+  readonly now?: () => Date;
 }
-
-/** A disabled subscription's lane is handed out to end its deliveries: limits that start none here. */
-const NO_START: DeliveryLimits = { maxInFlight: 0, leaseMs: 60_000 };
 
 export type EventRouter = (record: {
   readonly key: string;
   readonly tenant: string;
   readonly event: CloudEvent;
+  readonly receivedAt: string;
 }) => Promise<string[]>;
 
 /**
@@ -33,10 +39,30 @@ export type EventRouter = (record: {
  * same event again adds nothing new. Resolves with the matched subscription ids.
  */
 export function createEventRouter(deps: EventRouterDeps): EventRouter {
-  return async ({ key, tenant, event }) => {
+  const now = deps.now ?? (() => new Date());
+  return async ({ key, tenant, event, receivedAt }) => {
     const matched = deps.index.match(tenant, event);
     const ordered = deps.lanes ? deps.index.ordered(tenant) : [];
     const inLanes = new Set(ordered.map((s) => s.id));
+    const createdAt = now().toISOString();
+    const recorded = Promise.all(
+      ordered
+        .filter((subscription) => deps.records && matched.includes(subscription.id))
+        .map((subscription) =>
+          deps.records!.ensure({
+            id: deliveryId(key, subscription.id),
+            tenant,
+            eventKey: key,
+            eventId: event.id,
+            eventSource: event.source,
+            eventType: event.type,
+            eventTime: event.time ?? receivedAt,
+            subscriptionId: subscription.id,
+            createdAt,
+            status: subscription.status === 'active' ? 'pending' : 'held',
+          }),
+        ),
+    );
     // Every event leaves its key's intake, ordered subscriptions or not: one command.
     const entered = deps.lanes?.enter({
       identityKey: eventKey(event, tenant),
@@ -45,13 +71,13 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
       subscriptions: ordered.map((subscription) => ({
         subscriptionId: subscription.id,
         matched: matched.includes(subscription.id),
-        limits: deliveryLimits(subscription) ?? NO_START,
+        limits: deliveryLimits(subscription) ?? NO_SLOTS,
       })),
     });
     const jobs = matched
       .filter((subscriptionId) => !inLanes.has(subscriptionId))
       .map((subscriptionId) => ({ v: 1 as const, eventKey: key, subscriptionId }));
-    await entered;
+    await Promise.all([entered, recorded]);
     if (!deps.inline) {
       await deps.deliveries.enqueue(jobs);
       return matched;

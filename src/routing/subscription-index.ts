@@ -4,7 +4,6 @@ import { compileFilters, type EventPredicate, type Subscription } from '../subsc
 /** What routing needs of a subscription, with its filters compiled once. */
 export interface RoutableSubscription {
   readonly id: string;
-  readonly active: boolean;
   readonly source?: string;
   readonly matches: EventPredicate;
 }
@@ -12,7 +11,6 @@ export interface RoutableSubscription {
 export function toRoutable(subscription: Subscription): RoutableSubscription {
   return {
     id: subscription.id,
-    active: subscription.status === 'active',
     source: subscription.source,
     matches: compileFilters(subscription.filters),
   };
@@ -100,15 +98,14 @@ export class SubscriptionIndex {
     for (const subscription of subscriptions) this.upsert(subscription);
   }
 
-  /** Ids of the tenant's active subscriptions that want `event`: its type, its source, its filters. */
+  /**
+   * Ids of the tenant's subscriptions that want `event` (its type, its source, its filters),
+   * whatever their status: a paused or disabled one holds its deliveries until it is active.
+   */
   match(tenant: string, event: CesqlEvent & { readonly type: string; readonly source: string }): string[] {
     const matched: string[] = [];
     const check = (candidate: RoutableSubscription) => {
-      if (
-        candidate.active &&
-        (candidate.source === undefined || candidate.source === event.source) &&
-        candidate.matches(event)
-      ) {
+      if ((candidate.source === undefined || candidate.source === event.source) && candidate.matches(event)) {
         matched.push(candidate.id);
       }
     };

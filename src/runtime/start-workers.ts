@@ -34,7 +34,7 @@ import { createAddressPolicy } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService, type Subscription } from '../subscriptions';
 import { packageVersion } from './package-info';
 
-/** A deleted or disabled subscription's line is handed out this many at a time, to end failed. */
+/** A deleted subscription's line is handed out this many at a time, to end failed. */
 const ENDING_LINE: DeliveryLimits = { maxInFlight: 100, leaseMs: 60_000 };
 
 export interface RunningWorkers {
@@ -108,13 +108,14 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     keys: keys.scheduler,
     run: (handed) => handedAttempts.run(handed),
   });
+  const deliveryStore = createRedisDeliveryStore(records, keys.deliveries, {
+    delivered: config.DELIVERED_RETENTION_SECONDS,
+    failed: config.FAILED_RETENTION_SECONDS,
+  });
   const deliverOne = createDeliverProcessor({
     subscription: (id) => subscriptions.index.get(id),
     events,
-    deliveries: createRedisDeliveryStore(records, keys.deliveries, {
-      delivered: config.DELIVERED_RETENTION_SECONDS,
-      failed: config.FAILED_RETENTION_SECONDS,
-    }),
+    deliveries: deliveryStore,
     // A quick subscription this process keeps at its cap: attempts wait here briefly before the line.
     scheduler: createLocalSlotGate(
       handOnWhile(scheduler, () => handedAttempts.accepting),
@@ -176,6 +177,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
         deliveries: deliveryQueue,
         inline,
         lanes: scheduler,
+        records: deliveryStore,
       }),
     }),
     onError,
@@ -196,16 +198,10 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   });
 
   // Slots no release handed on (a worker died, a subscription was resumed, a new second began):
-  // handed to the lines now and then. A deleted or disabled subscription's line is handed out a
-  // batch at a time: its deliveries end failed, with the reason.
+  // handed to the lines now and then. A deleted subscription's line is handed out a batch at a
+  // time: its deliveries end failed, with the reason. A paused or disabled one's stays, held.
   const sweep = () =>
-    scheduler
-      .sweep((id) => {
-        const subscription = subscriptions.index.get(id);
-        if (!subscription || subscription.status === 'disabled') return ENDING_LINE;
-        return deliveryLimits(subscription);
-      })
-      .catch(onError);
+    scheduler.sweep((id) => deliveryLimits(subscriptions.index.get(id)) ?? ENDING_LINE).catch(onError);
   let sweeper: NodeJS.Timeout | undefined;
 
   // Routing and delivery need the subscriptions: the workers take jobs only once they are loaded.

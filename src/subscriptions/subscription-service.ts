@@ -32,7 +32,16 @@ export interface SubscriptionService {
   get(tenant: string, id: string): Promise<Subscription>;
   list(options: ListOptions): Promise<SubscriptionPage>;
   replace(tenant: string, id: string, body: unknown): Promise<Subscription>;
-  patch(tenant: string, id: string, body: unknown): Promise<Subscription>;
+  /**
+   * `discardHeld`: when the patch makes the subscription active again, the deliveries it held
+   * meanwhile end `discarded` instead of being attempted.
+   */
+  patch(
+    tenant: string,
+    id: string,
+    body: unknown,
+    options?: { discardHeld?: boolean },
+  ): Promise<Subscription>;
   delete(tenant: string, id: string): Promise<Subscription>;
   /** Disables a subscription that keeps failing (no-op when it is gone or already disabled). */
   disable(id: string, reason: string, failingSince: Date): Promise<void>;
@@ -91,7 +100,10 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
 
   const fromInput = (
     input: SubscriptionInput,
-    base: Pick<Subscription, 'id' | 'tenant' | 'createdAt' | 'secrets' | 'statusChangedAt'>,
+    base: Pick<
+      Subscription,
+      'id' | 'tenant' | 'createdAt' | 'secrets' | 'statusChangedAt' | 'discardHeldBefore'
+    >,
     at: Date,
   ): Subscription => {
     const { id: _ignored, ...fields } = input;
@@ -133,18 +145,20 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
           createdAt: existing.createdAt,
           secrets: liveSecrets(existing.secrets, at),
           statusChangedAt: input.status === existing.status ? existing.statusChangedAt : at.toISOString(),
+          discardHeldBefore: existing.discardHeldBefore,
         },
         at,
       );
       await deps.store.update(subscription);
       return subscription;
     },
-    async patch(tenant, id, body) {
+    async patch(tenant, id, body, options = {}) {
       const existing = await load(tenant, id);
       const changes = parse(subscriptionPatchSchema, body);
       if (changes.sink !== undefined) await assertSink(changes.sink);
       const at = now().toISOString();
       const statusChanges = changes.status !== undefined && changes.status !== existing.status;
+      const discards = options.discardHeld === true && statusChanges && changes.status === 'active';
       const { disabledReason, failingSince, ...current } = existing;
       const merged = {
         ...current,
@@ -152,6 +166,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         delivery: withDeliveryPatch(existing.delivery, changes.delivery ?? {}),
         // Leaving `disabled` drops its reason; staying disabled keeps it.
         ...(statusChanges ? { statusChangedAt: at } : { disabledReason, failingSince }),
+        ...(discards ? { discardHeldBefore: at } : {}),
         updatedAt: at,
       };
       const subscription = withoutEmpty(merged) as Subscription;

@@ -52,6 +52,11 @@ export interface Subscription {
   readonly statusChangedAt: string;
   /** Set while disabled: since when its deliveries had been failing (a replay starts there). */
   readonly failingSince?: string;
+  /**
+   * Set when it was made active again with `discardHeld`: deliveries held up to this time end
+   * `discarded` instead of being attempted.
+   */
+  readonly discardHeldBefore?: string;
   readonly delivery: DeliverySettings;
   /** Newest first; the first one is current. */
   readonly secrets: readonly SigningSecret[];

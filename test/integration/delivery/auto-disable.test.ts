@@ -1,6 +1,7 @@
 import {
   createDeliverProcessor,
   createHttpSender,
+  deliveryId,
   createRedisDeliveryStore,
   createRedisDeliveryScheduler,
   createRedisSubscriptionHealth,
@@ -45,11 +46,12 @@ describe('auto-disable (fake clock)', () => {
       recordKey: keys.eventRecord,
       retentionSeconds: 3600,
     });
+    const deliveries = createRedisDeliveryStore(client, keys.deliveries, { delivered: 3600, failed: 3600 });
     const sender = createHttpSender({ userAgent: 'test', policy: createAddressPolicy(['127.0.0.0/8']) });
     const process = createDeliverProcessor({
       subscription: () => subscription,
       events,
-      deliveries: createRedisDeliveryStore(client, keys.deliveries, { delivered: 3600, failed: 3600 }),
+      deliveries,
       scheduler: createRedisDeliveryScheduler(client, {
         keys: keys.scheduler,
         run: () => undefined,
@@ -67,8 +69,10 @@ describe('auto-disable (fake clock)', () => {
       retry: async () => undefined,
       now: () => now,
     });
+    const eventOf = (id: string) => ({ specversion: '1.0', id, source: '/s', type: 't' }) as CloudEvent;
+    const afterEvent = eventOf('after');
     const send = async (id: string) => {
-      const event = { specversion: '1.0', id, source: '/s', type: 't' } as CloudEvent;
+      const event = eventOf(id);
       const key = eventKey(event, 'default');
       await events.save({ key, tenant: 'default', event, receivedAt: now.toISOString(), via: 'structured' });
       return process({ eventKey: key, subscriptionId: 'flaky', round: 0 });
@@ -84,10 +88,12 @@ describe('auto-disable (fake clock)', () => {
     expect(disabled[0]!.since.toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(disabled[0]!.reason).toMatch(/failed since 2026-11-01/);
 
-    // Disabled: the next delivery is not sent but recorded as failed, with the reason.
+    // Disabled: the next delivery is not sent but held, in its subscription's line.
     const before = sink.received.length;
     expect(await send('after')).toEqual({ kind: 'done' });
     expect(sink.received.length).toBe(before);
+    const held = await deliveries.get(deliveryId(eventKey(afterEvent, 'default'), 'flaky'));
+    expect(held).toMatchObject({ status: 'held', attemptCount: 0 });
     await sender.close();
   });
 });
@@ -104,7 +110,7 @@ describe('re-enabling a disabled subscription', () => {
     await sink.close();
   });
 
-  it('can replay what failed meanwhile (replayFailed: true)', async () => {
+  it('delivers what it held, and replays what failed meanwhile (replayFailed: true)', async () => {
     let up = false;
     sink.respond = () => ({ status: up ? 204 : 503 });
     // The retry comes at least 1.6 s (2 s less 20 % jitter) after the first failure: past the 1 s streak.
@@ -116,7 +122,6 @@ describe('re-enabling a disabled subscription', () => {
     const post = (id: string) =>
       harness.postEvent({ specversion: '1.0', id, source: '/s', type: 'reenable' });
     await post('r-1');
-    await post('r-2');
     const disabled = await eventually(
       async () =>
         (await harness.admin('get', `/subscriptions/${subscription.id}`)).body as {
@@ -127,19 +132,25 @@ describe('re-enabling a disabled subscription', () => {
       8000,
     );
     expect(disabled.disabledReason).toMatch(/failed since/);
-    const failed = await eventually(
+    await eventually(
       () => harness.deliveries(`subscription=${subscription.id}&status=failed`),
-      (list) => list.length === 2,
+      (list) => list.length === 1,
       8000,
     );
-    expect(failed).toHaveLength(2);
+    // While it is disabled, a new delivery is held: recorded, not attempted.
+    await post('r-2');
+    await eventually(
+      () => harness.deliveries(`subscription=${subscription.id}&status=held`),
+      (list) => list.length === 1,
+      8000,
+    );
 
     up = true;
     const reenabled = await harness
       .admin('patch', `/subscriptions/${subscription.id}`)
       .send({ status: 'active', replayFailed: true });
     expect(reenabled.status).toBe(200);
-    expect(reenabled.body).toMatchObject({ status: 'active', replay: { queued: 2, matched: 2 } });
+    expect(reenabled.body).toMatchObject({ status: 'active', replay: { queued: 1, matched: 1 } });
     expect(reenabled.body.disabledReason).toBeUndefined();
     await eventually(
       () => harness.deliveries(`subscription=${subscription.id}&status=delivered`),

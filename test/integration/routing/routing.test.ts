@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('routing the seed events', () => {
-  it('queues exactly one delivery per matching active subscription', async () => {
+  it('queues exactly one delivery per matching subscription; a paused one holds its own', async () => {
     const byType = await createSubscription({ sink: sinkUrl, types: ['ao.order.statuschanged'] });
     const bySource = await createSubscription({
       sink: sinkUrl,
@@ -60,7 +60,7 @@ describe('routing the seed events', () => {
         },
       ],
     });
-    await createSubscription({ sink: sinkUrl, status: 'paused' });
+    const paused = await createSubscription({ sink: sinkUrl, status: 'paused' });
     await createSubscription({ sink: sinkUrl, types: ['ao.order.created'] });
 
     const ao = aoStatusChangedEvent();
@@ -78,16 +78,25 @@ describe('routing the seed events', () => {
       `${aoKey} ${byType}`,
       ...intentKeys.map((key) => `${key} ${bySource}`),
       ...intentKeys.slice(1).map((key) => `${key} ${bySql}`),
-    ].sort();
+    ];
+    const held = [aoKey, ...intentKeys].map((key) => `${key} ${paused}`);
+    expected.push(...held);
+    expected.sort();
     const pairs = await eventually(deliveryPairs, (found) => found.length >= expected.length);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await deliveryPairs()).toEqual(expected);
     expect(pairs).toEqual(expected);
+    const sent = expected.length - held.length;
     await eventually(
       () => sink.deliveries.length,
-      (n) => n >= expected.length,
+      (n) => n >= sent,
     );
-    expect(sink.deliveries).toHaveLength(expected.length);
+    expect(sink.deliveries).toHaveLength(sent);
+    const heldRecords = await harness.deliveries(`subscription=${paused}`);
+    expect(heldRecords.map((d) => d.status)).toEqual(held.map(() => 'held'));
+    // Out of the way of the wildcard matches below.
+    expect((await harness.admin('delete', `/subscriptions/${paused}`)).status).toBe(200);
+    await harness.routingKnows(paused, undefined);
   });
 });
 
@@ -167,7 +176,12 @@ describe('subscription changes', () => {
 
     const queue = createBullmqDeliveryQueue({ connection: redis.client(), prefix: keys.bullPrefix });
     const route = createEventRouter({ index: cache.index, deliveries: queue });
-    const stored = { key, tenant: 'default', event: probe('probe.twice') };
+    const stored = {
+      key,
+      tenant: 'default',
+      event: probe('probe.twice'),
+      receivedAt: new Date().toISOString(),
+    };
     expect(await route(stored)).toEqual([id]);
     expect(await route(stored)).toEqual([id]);
     // A marker routed after: once it is delivered, a second delivery of the probe would have been too.

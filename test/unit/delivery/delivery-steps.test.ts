@@ -2,10 +2,13 @@ import { afterAttempt, beforeAttempt, type AttemptOutcome, type DeliveryStatus }
 
 describe('beforeAttempt: what a deliver job does before any request', () => {
   const now = Date.parse('2026-12-02T10:00:00.000Z');
-  const pending: { round: number; status: DeliveryStatus; nextAttemptAt?: string } = {
+  const pending: { round: number; status: DeliveryStatus; updatedAt: string; nextAttemptAt?: string } = {
     round: 0,
     status: 'pending',
+    updatedAt: '2026-12-02T09:00:00.000Z',
   };
+  const held = { ...pending, status: 'held' as const };
+  const resumed = (discardHeldBefore: string) => ({ status: 'active', discardHeldBefore });
   const active = { status: 'active' };
   const base = {
     record: pending,
@@ -18,7 +21,7 @@ describe('beforeAttempt: what a deliver job does before any request', () => {
   };
 
   type Input = Parameters<
-    typeof beforeAttempt<typeof pending, { status: string; disabledReason?: string }, string>
+    typeof beforeAttempt<typeof pending, { status: string; discardHeldBefore?: string }, string>
   >[0];
   it.each<[string, Partial<Input>, string]>([
     ['no record (the event expired before the first attempt)', { record: undefined }, 'nothing'],
@@ -26,11 +29,32 @@ describe('beforeAttempt: what a deliver job does before any request', () => {
     ['a delivery already delivered', { record: { ...pending, status: 'delivered' } }, 'nothing'],
     ['a delivery already failed', { record: { ...pending, status: 'failed' } }, 'nothing'],
     ['the subscription was deleted', { subscription: undefined }, 'fail'],
-    ['the subscription is disabled', { subscription: { status: 'disabled' } }, 'fail'],
+    ['a delivery already discarded', { record: { ...pending, status: 'discarded' } }, 'nothing'],
     [
-      'the subscription is paused (no slot: in line)',
+      'the subscription is disabled (no slot: held in line)',
+      { subscription: { status: 'disabled' }, admission: 'queued' },
+      'wait',
+    ],
+    [
+      'the subscription is paused (no slot: held in line)',
       { subscription: { status: 'paused' }, admission: 'queued' },
       'wait',
+    ],
+    ['a held delivery, its subscription back', { record: held }, 'attempt'],
+    [
+      'a held delivery, its subscription back with held ones discarded',
+      { record: held, subscription: resumed('2026-12-02T09:30:00.000Z') },
+      'discard',
+    ],
+    [
+      'a held delivery held since the discarding return',
+      { record: held, subscription: resumed('2026-12-02T08:30:00.000Z') },
+      'attempt',
+    ],
+    [
+      'a pending delivery, its subscription back with held ones discarded',
+      { subscription: resumed('2026-12-02T09:30:00.000Z') },
+      'attempt',
     ],
     ['the subscription is at its in-flight cap (in line)', { admission: 'queued' }, 'wait'],
     ['the delivery is being attempted elsewhere', { admission: 'in_flight' }, 'wait'],
@@ -56,12 +80,8 @@ describe('beforeAttempt: what a deliver job does before any request', () => {
   });
 
   it('says why a delivery ends without a request, and why it waits', () => {
-    const disabled = { status: 'disabled', disabledReason: 'the sink answered 410 Gone' };
-    expect(beforeAttempt({ ...base, subscription: disabled })).toMatchObject({
-      reason: 'the subscription is disabled: the sink answered 410 Gone',
-    });
-    expect(beforeAttempt({ ...base, subscription: { status: 'disabled' } })).toMatchObject({
-      reason: 'the subscription is disabled: no reason given',
+    expect(beforeAttempt({ ...base, subscription: undefined })).toMatchObject({
+      reason: 'the subscription was deleted',
     });
     expect(beforeAttempt({ ...base, event: undefined })).toMatchObject({
       reason: 'the event record has expired',

@@ -6,7 +6,7 @@ const subscription = makeSubscription;
 const event = (type: string, source = '/s') => ({ specversion: '1.0', id: '1', source, type });
 
 describe('SubscriptionIndex', () => {
-  it('matches by type, wildcard, source and filters; never paused or disabled ones', () => {
+  it('matches by type, wildcard, source and filters; paused and disabled ones too (they hold)', () => {
     const index = new SubscriptionIndex();
     index.replaceAll([
       subscription('by-type', { types: ['a', 'b'] }),
@@ -14,11 +14,11 @@ describe('SubscriptionIndex', () => {
       subscription('other-type', { types: ['c'] }),
       subscription('by-source', { source: '/other' }),
       subscription('filtered', { filters: [{ exact: { type: 'b' } }] }),
-      subscription('paused', { status: 'paused' }),
+      subscription('paused', { status: 'paused', types: ['b'] }),
       subscription('disabled', { status: 'disabled', types: ['a'] }),
     ]);
-    expect(index.match('default', event('a')).sort()).toEqual(['by-type', 'wildcard']);
-    expect(index.match('default', event('b')).sort()).toEqual(['by-type', 'filtered', 'wildcard']);
+    expect(index.match('default', event('a')).sort()).toEqual(['by-type', 'disabled', 'wildcard']);
+    expect(index.match('default', event('b')).sort()).toEqual(['by-type', 'filtered', 'paused', 'wildcard']);
     expect(index.match('default', event('z', '/other')).sort()).toEqual(['by-source', 'wildcard']);
   });
 
