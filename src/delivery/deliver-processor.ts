@@ -3,7 +3,7 @@ import type { DeliveryJob } from '../queues';
 import { traceAttempt } from './attempt-trace';
 import type { DeliverDecision } from './deliver-decision';
 import type { DeliveryObserver } from './delivery-observer';
-import { afterAttempt, beforeAttempt } from './delivery-steps';
+import { afterAttempt, beforeAttempt, isSuperseded } from './delivery-steps';
 import { deliveryId } from './delivery-id';
 import type { Subscription } from '../subscriptions';
 import { createRequestBuilder, type buildRequest, type OutgoingMessage } from './build-request';
@@ -61,6 +61,7 @@ type JobInput = Pick<DeliveryJob, 'eventKey' | 'subscriptionId'> & {
 };
 
 const DISCARDED = 'held while its subscription was down; discarded when it came back';
+const SUPERSEDED = 'superseded by a newer event of its ordering key (coalesce: latest)';
 
 /** A new delivery of a paused or disabled subscription is held: recorded, not attempted. */
 const heldBy = (subscription: Subscription | undefined) =>
@@ -105,7 +106,7 @@ export function createDeliverProcessor(
     record: DeliveryRecord,
     reason: string,
     attempted?: 'request',
-    status: 'failed' | 'discarded' = 'failed',
+    status: 'failed' | 'discarded' | 'superseded' = 'failed',
   ) => {
     const at = now().toISOString();
     const attempt: DeliveryAttempt = {
@@ -328,6 +329,7 @@ export function createDeliverProcessor(
       lane !== undefined &&
       (status === 'delivered' ||
         status === 'discarded' ||
+        status === 'superseded' ||
         (status === 'failed' && subscription?.delivery.onFailure !== 'block'));
     const giveBack = (status?: DeliveryStatus, hold = false) =>
       deps.scheduler.release(entry, deliveryLimits(deps.subscription(job.subscriptionId)) ?? NO_SLOTS, {
@@ -360,6 +362,14 @@ export function createDeliverProcessor(
               : undefined;
       if (admission !== 'in_flight') await giveBack(status);
       return decision;
+    }
+    if (lane !== undefined && step.subscription.delivery.coalesce === 'latest' && job.round === 0) {
+      const laneLength = await deps.scheduler.laneLength(job.subscriptionId, lane);
+      if (isSuperseded({ coalesce: 'latest', round: job.round, laneLength })) {
+        await finishWithoutSending(step.record, SUPERSEDED, undefined, 'superseded');
+        await giveBack('superseded');
+        return done;
+      }
     }
     let released = false;
     const release = () => {

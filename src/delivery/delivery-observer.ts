@@ -9,7 +9,7 @@ export interface AttemptReport {
   /** The delivery's attempts so far, this one included (unchanged when nothing was sent). */
   readonly attempt: number;
   /** Where the delivery went: `failed` is a dead letter (replayable). */
-  readonly outcome: 'delivered' | 'retry' | 'failed' | 'discarded';
+  readonly outcome: 'delivered' | 'retry' | 'failed' | 'discarded' | 'superseded';
   /** False when the delivery ended without a request (subscription gone, event expired, ...). */
   readonly sent: boolean;
   readonly statusCode?: number;

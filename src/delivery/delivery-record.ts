@@ -2,12 +2,13 @@
  * `pending`: to be attempted (now, in line, or at its retry's time). `held`: routed while its
  * subscription was paused or disabled; not attempted until the subscription is active again.
  * Final: `delivered`, `failed`, `discarded` (held, and dropped on request when its subscription
- * came back).
+ * came back), `superseded` (a newer event of its ordering key was waiting: `coalesce: "latest"`).
  */
-export type DeliveryStatus = 'pending' | 'held' | 'delivered' | 'failed' | 'discarded';
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** The statuses a delivery ends in: its record expires after its retention, it may be replayed. */
-export const FINAL_STATUSES = ['delivered', 'failed', 'discarded'] as const;
+export const FINAL_STATUSES = ['delivered', 'failed', 'discarded', 'superseded'] as const;
+export const DELIVERY_STATUSES = ['pending', 'held', ...FINAL_STATUSES] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 export const isFinal = (status: DeliveryStatus): status is FinalStatus =>
@@ -27,8 +28,8 @@ export interface DeliveryAttempt {
   readonly error?: string;
   /** At most 4 KiB of the answer. */
   readonly responseExcerpt?: string;
-  /** `discarded`: no request was made; the delivery was dropped on request. */
-  readonly outcome: 'delivered' | 'retry' | 'failed' | 'discarded';
+  /** `discarded`, `superseded`: no request was made (see DeliveryStatus). */
+  readonly outcome: 'delivered' | 'retry' | 'failed' | 'discarded' | 'superseded';
   readonly nextAttemptAt?: string;
 }
 

@@ -75,6 +75,8 @@ export interface DeliveryScheduler {
    * and gets a place in line once every delivery of the key acknowledged before it has ended.
    */
   enter(event: LaneEvent): Promise<void>;
+  /** How many deliveries an ordered subscription's lane of one key holds, its head included. */
+  laneLength(subscriptionId: string, lane: string): Promise<number>;
   /** Drops the hold of a handed delivery whose outcome (and retry job) is recorded. */
   settle(entry: LineEntry): Promise<void>;
   /**

@@ -72,6 +72,18 @@ export function beforeAttempt<R extends RecordState, S extends SubscriptionState
   return { kind: 'attempt', record, subscription, event };
 }
 
+/**
+ * `coalesce: "latest"`: a delivery about to be attempted is superseded when its key's lane holds a
+ * newer one (the lane's head is the delivery itself). A replay (round > 0) is sent when asked.
+ */
+export function isSuperseded(input: {
+  readonly coalesce: 'none' | 'latest';
+  readonly round: number;
+  readonly laneLength: number;
+}): boolean {
+  return input.coalesce === 'latest' && input.round === 0 && input.laneLength > 1;
+}
+
 /** Where a delivery goes after an answer (or no answer) from its sink. */
 export type AfterAttempt =
   | { readonly status: 'delivered' }

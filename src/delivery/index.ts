@@ -21,7 +21,7 @@ export type {
   NewDelivery,
   FinalStatus,
 } from './delivery-record';
-export { FINAL_STATUSES, isFinal } from './delivery-record';
+export { DELIVERY_STATUSES, FINAL_STATUSES, isFinal } from './delivery-record';
 export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
 export { createLocalSlotGate, type LocalSlotGateOptions } from './local-slot-gate';
 export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
@@ -43,7 +43,13 @@ export {
 } from './inline-first-attempts';
 export { deliveryId, DELIVERY_ID_FORMAT } from './delivery-id';
 export type { DeliverDecision } from './deliver-decision';
-export { afterAttempt, beforeAttempt, type AfterAttempt, type BeforeAttempt } from './delivery-steps';
+export {
+  afterAttempt,
+  beforeAttempt,
+  isSuperseded,
+  type AfterAttempt,
+  type BeforeAttempt,
+} from './delivery-steps';
 export type { AttemptReport, DeliveryObserver } from './delivery-observer';
 export type {
   Admission,

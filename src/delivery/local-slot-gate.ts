@@ -96,6 +96,7 @@ export function createLocalSlotGate(
       }
     },
     settle: (entry) => inner.settle(entry),
+    laneLength: (subscriptionId, lane) => inner.laneLength(subscriptionId, lane),
     enter: (event) => inner.enter(event),
     sweep: (limits) => inner.sweep(limits),
   };

@@ -122,6 +122,7 @@ export function createRedisDeliveryScheduler(
       const [perSubscription] = await enterMany([{ keys: keysOfEvent, argv }]);
       perSubscription!.forEach((members, i) => run(event.subscriptions[i]!.subscriptionId, members));
     },
+    laneLength: (subscriptionId, lane) => redis.zcard(keys.lane(subscriptionId, lane)),
     async settle(entry) {
       await redis.zrem(keys.line(entry.subscriptionId), `${entry.eventKey}|${entry.round}`);
     },

@@ -128,7 +128,7 @@ for k = 1, #KEYS, 3 do
     redis.call('EXPIRE', KEYS[k + 1], ttl)
   end
   local status = ARGV[a + 3]
-  if status == 'delivered' or status == 'failed' or status == 'discarded' then
+  if status == 'delivered' or status == 'failed' or status == 'discarded' or status == 'superseded' then
     redis.call('ZREM', KEYS[k + 2], ARGV[a + 2])
   end
   a = a + per

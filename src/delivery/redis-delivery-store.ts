@@ -7,6 +7,7 @@ import {
   ENSURE_FIELDS,
   RECORD_ATTEMPT,
 } from './redis-delivery-scripts';
+import { isFinal } from './delivery-record';
 import type {
   DeliveryAttempt,
   DeliveryQuery,
@@ -155,11 +156,7 @@ export function createRedisDeliveryStore(
     async recordAttempt({ id, subscriptionId }, attempt, update) {
       // A final status starts the retention clock.
       const ttl =
-        update.status === 'delivered'
-          ? retention.delivered
-          : update.status === 'failed' || update.status === 'discarded'
-            ? retention.failed
-            : 0;
+        update.status === 'delivered' ? retention.delivered : isFinal(update.status) ? retention.failed : 0;
       // Values only, in the order of ATTEMPT_FIELDS (the script has the names); '' removes a field.
       const argv = [JSON.stringify(attempt), String(ttl), id];
       for (const name of ATTEMPT_FIELDS) argv.push(String(update[name] ?? ''));

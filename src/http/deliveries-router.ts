@@ -1,6 +1,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { deliveryNotFound, FINAL_STATUSES, type DeliveryStore, type ReplayService } from '../delivery';
+import {
+  DELIVERY_STATUSES,
+  deliveryNotFound,
+  FINAL_STATUSES,
+  type DeliveryStore,
+  type ReplayService,
+} from '../delivery';
 import { AppError, problemsFromZod } from '../errors';
 import { EVENT_KEY_FORMAT, type EventRecordStore } from '../events';
 import { DELIVERY_ID_FORMAT } from '../delivery';
@@ -23,7 +29,7 @@ const time = z.iso
 
 const listQuerySchema = z.strictObject({
   subscription: z.string().min(1).optional(),
-  status: z.enum(['pending', 'held', 'delivered', 'failed', 'discarded']).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   since: time.optional(),
   until: time.optional(),
   eventId: z.string().min(1).optional(),

@@ -52,7 +52,7 @@ export function createMetrics(options: { readonly backlogs?: boolean } = {}): Me
     }),
     deliveryAttempts: new Counter({
       name: 'cerelay_delivery_attempts_total',
-      help: 'Delivery attempts, by outcome (delivered, retry, failed, blocked, discarded) and the class of the answer.',
+      help: 'Delivery attempts, by outcome (delivered, retry, failed, blocked, discarded, superseded) and the class of the answer.',
       labelNames: ['outcome', 'status_class'],
       registers,
     }),

@@ -56,6 +56,16 @@ export function subscriptionNotFound(id: string): AppError {
   return new AppError('subscription_not_found', `No subscription with id ${id}.`, { status: 404 });
 }
 
+/** Settings that are each valid but not together. */
+function assertDelivery(delivery: Subscription['delivery']): void {
+  if (delivery.coalesce === 'latest' && delivery.ordering !== 'key') {
+    throw new AppError('invalid_subscription', 'Invalid subscription.', {
+      status: 400,
+      problems: [{ attribute: 'delivery.coalesce', detail: "'latest' needs delivery.ordering: 'key'" }],
+    });
+  }
+}
+
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
@@ -126,6 +136,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         },
         at,
       );
+      assertDelivery(subscription.delivery);
       await deps.handshake?.(subscription);
       await deps.store.create(subscription);
       return subscription;
@@ -149,6 +160,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         },
         at,
       );
+      assertDelivery(subscription.delivery);
       await deps.store.update(subscription);
       return subscription;
     },
@@ -170,6 +182,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         updatedAt: at,
       };
       const subscription = withoutEmpty(merged) as Subscription;
+      assertDelivery(subscription.delivery);
       await deps.store.update(subscription);
       return subscription;
     },

@@ -16,6 +16,11 @@ export interface DeliverySettings {
   readonly ordering: 'none' | 'key';
   /** With `ordering: key`, when a delivery fails for good: `skip` to the key's next event, or `block` the key. */
   readonly onFailure: 'skip' | 'block';
+  /**
+   * With `ordering: key`, `latest`: of a key's deliveries waiting, only the newest is sent; the
+   * older ones end `superseded` (replayable).
+   */
+  readonly coalesce: 'none' | 'latest';
   /** Retry 4xx answers other than 408/410/429 (default: give up at once). */
   readonly retryOn4xx: boolean;
   /** Run the CloudEvents webhook validation handshake against the sink on create. */

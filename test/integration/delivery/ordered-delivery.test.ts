@@ -144,3 +144,61 @@ it('blocks a key whose delivery failed for good, and lets it go on once that del
   );
   expect(received(`${type}-k0`).map((d) => d.n)).toEqual([0, 1, 1, 2, 3]);
 }, 60_000);
+
+it('coalesce "latest": of the events that waited behind one in flight, sends only the newest', async () => {
+  const type = 'ordered.coalesce';
+  const key = `${type}-k0`;
+  const { id } = await harness.subscribe({
+    sink: sink.url,
+    types: [type],
+    delivery: { ordering: 'key', coalesce: 'latest' },
+  });
+  const release = sink.hold();
+  await postKeys(type, [key], 1);
+  await eventually(
+    () => sink.deliveries.length,
+    (n) => n === 1,
+  );
+  // Five more of the key arrive while the first is in flight; all are recorded, waiting.
+  const post = (n: number) =>
+    harness.postEvent({
+      specversion: '1.0',
+      type,
+      id: `${key}-${n}`,
+      source: `/orders/${key}`,
+      datacontenttype: 'application/json',
+      data: { key, n },
+    });
+  for (let n = 1; n <= 5; n++) expect((await post(n)).status).toBe(202);
+  await eventually(
+    () => harness.deliveries(`subscription=${id}&status=pending`),
+    (list) => list.length === 6,
+  );
+  release();
+  await eventually(
+    () => harness.deliveries(`subscription=${id}&status=delivered`),
+    (list) => list.length === 2,
+  );
+  const superseded = await eventually(
+    () => harness.deliveries(`subscription=${id}&status=superseded`),
+    (list) => list.length === 4,
+  );
+  expect(sink.deliveries.map((r) => eventOf(r.body).data.n)).toEqual([0, 5]);
+  expect(superseded.map((d) => d.eventId).sort()).toEqual([1, 2, 3, 4].map((n) => `${key}-${n}`));
+
+  // A superseded delivery can still be replayed: it is sent when asked.
+  const replay = await harness.admin('post', `/deliveries/${String(superseded[0]!.id)}/replay`);
+  expect(replay.status).toBe(202);
+  await eventually(
+    () => sink.deliveries.length,
+    (n) => n === 3,
+  );
+});
+
+it('coalesce "latest" needs ordering by key', async () => {
+  const res = await harness
+    .admin('post', '/subscriptions')
+    .send({ sink: sink.url, delivery: { coalesce: 'latest' } });
+  expect(res.status).toBe(400);
+  expect(res.body.problems).toEqual([expect.objectContaining({ attribute: 'delivery.coalesce' })]);
+});

@@ -49,6 +49,7 @@ function processorWith(
       slots.push(`settle ${eventKey.slice(0, 1)}`);
     },
     sweep: async () => 0,
+    laneLength: async () => 1,
   };
   const sent: string[] = [];
   const process = createDeliverProcessor({

@@ -1,4 +1,10 @@
-import { afterAttempt, beforeAttempt, type AttemptOutcome, type DeliveryStatus } from '../../../src/delivery';
+import {
+  afterAttempt,
+  beforeAttempt,
+  isSuperseded,
+  type AttemptOutcome,
+  type DeliveryStatus,
+} from '../../../src/delivery';
 
 describe('beforeAttempt: what a deliver job does before any request', () => {
   const now = Date.parse('2026-12-02T10:00:00.000Z');
@@ -144,5 +150,17 @@ describe('afterAttempt: where a delivery goes after an answer', () => {
     ],
   ])('%s', (_name, outcome, roundAttempts, expected) => {
     expect(afterAttempt(outcome, roundAttempts, schedule, middle)).toEqual(expected);
+  });
+});
+
+describe('isSuperseded: coalesce "latest" sends only the newest of a key', () => {
+  it.each<[string, 'none' | 'latest', number, number, boolean]>([
+    ['a newer one waits behind it', 'latest', 0, 2, true],
+    ['several newer ones wait', 'latest', 0, 40, true],
+    ['it is the newest', 'latest', 0, 1, false],
+    ['a replay is sent when asked', 'latest', 1, 3, false],
+    ['without coalesce', 'none', 0, 3, false],
+  ])('%s', (_name, coalesce, round, laneLength, superseded) => {
+    expect(isSuperseded({ coalesce, round, laneLength })).toBe(superseded);
   });
 });

@@ -15,6 +15,7 @@ it('hands slots on while accepting, none once draining, and keeps every other ar
     settle: async () => undefined,
     enter: async () => undefined,
     sweep: async () => 0,
+    laneLength: async () => 1,
   };
   let accepting = true;
   const scheduler = handOnWhile(inner, () => accepting);

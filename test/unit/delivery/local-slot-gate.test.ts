@@ -21,6 +21,7 @@ function recordingScheduler(answer: (eventKey: string) => Admission = () => 'sta
     settle: async () => undefined,
     enter: async () => undefined,
     sweep: async () => 0,
+    laneLength: async () => 1,
   };
   return { scheduler, asked };
 }
