@@ -334,7 +334,11 @@ export function createDeliverProcessor(
     const giveBack = (status?: DeliveryStatus, hold = false) =>
       deps.scheduler.release(entry, deliveryLimits(deps.subscription(job.subscriptionId)) ?? NO_SLOTS, {
         hold,
-        ...(advances(status) ? { advance: { lane: lane! } } : {}),
+        ...(advances(status)
+          ? { advance: { lane: lane! } }
+          : lane !== undefined && status === 'failed'
+            ? { block: { lane } }
+            : {}),
       });
     // A delivery handed a slot has no job: its slot is its only hold until its retry job is queued.
     const retryJob = (retryInMs: number | undefined) =>

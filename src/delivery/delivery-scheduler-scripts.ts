@@ -144,18 +144,19 @@ for k = 1, #KEYS, 4 do
 end
 return answers`;
 
-// KEYS per item: slots, line, the set of lines, starts, lane, intake (the last two only read to
-// advance a lane). ARGV per item: now, lease end of a slot handed on, event key, round, max in
-// flight, max per second (0: none), until when a handed delivery holds a place not due yet while
-// its outcome is recorded (0: no such hold), '1' to advance the delivery's lane (it ended, and the
-// lane goes on), subscription id. Whatever else the delivery holds goes: its slot (either kind),
-// its place in line.
+// KEYS per item: slots, line, the set of lines, starts, lane, intake, the subscription's blocked
+// keys (the last three only used for a lane). ARGV per item: now, lease end of a slot handed on,
+// event key, round, max in flight, max per second (0: none), until when a handed delivery holds a
+// place not due yet while its outcome is recorded (0: no such hold), what its lane does ('1': it
+// goes on, the delivery has ended; '2': it is blocked behind the delivery, which failed for good;
+// '0': nothing), subscription id, ordering key. Whatever else the delivery holds goes: its slot
+// (either kind), its place in line.
 export const RELEASE = `${FUNCTIONS}
 local answers = {}
-for k = 1, #KEYS, 6 do
+for k = 1, #KEYS, 7 do
   local slots, line, lines, starts = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
-  local lane, intake = KEYS[k + 4], KEYS[k + 5]
-  local a = (k - 1) / 6 * 9
+  local lane, intake, blocked = KEYS[k + 4], KEYS[k + 5], KEYS[k + 6]
+  local a = (k - 1) / 7 * 10
   local now = tonumber(ARGV[a + 1])
   local key = ARGV[a + 3]
   local entry = key .. '|' .. ARGV[a + 4]
@@ -165,8 +166,11 @@ for k = 1, #KEYS, 6 do
     local head = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
     if head[1] == key and tonumber(head[2]) < 0 then
       redis.call('ZREM', lane, key)
+      redis.call('HDEL', blocked, key)
       promote(lane, intake, line, lines, ARGV[a + 9], now)
     end
+  elseif ARGV[a + 8] == '2' then
+    redis.call('HSET', blocked, key, ARGV[a + 10])
   end
   local lined = holdUntil > 0 or redis.call('EXISTS', line) == 1
   if holdUntil > 0 then
@@ -216,6 +220,21 @@ while k <= #KEYS do
   answers[#answers + 1] = perSubscription
 end
 return answers`;
+
+// Skips the blocked head of a lane: KEYS: the subscription's blocked keys, the lane, its key's
+// intake, the line, the set of lines. ARGV: the head's event key, subscription id, now, the
+// ordering key. Answers 1 when it was the blocked head (the lane goes on: its next delivery takes
+// its place in line, for a sweep to hand a slot), else 0.
+export const SKIP = `${FUNCTIONS}
+local blocked, lane, intake, line, lines = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local key = ARGV[1]
+if redis.call('HGET', blocked, key) ~= ARGV[4] then return 0 end
+redis.call('HDEL', blocked, key)
+local head = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
+if head[1] ~= key or tonumber(head[2]) >= 0 then return 0 end
+redis.call('ZREM', lane, key)
+promote(lane, intake, line, lines, ARGV[2], tonumber(ARGV[3]))
+return 1`;
 
 // ARGV per item: now, lease end of a slot handed on, max in flight, max per second (0: none),
 // subscription id.

@@ -25,6 +25,11 @@ export interface ReleaseOptions {
   readonly hold?: boolean;
   /** The delivery ended: the lane of its ordering key (`lane`) goes on to the key's next delivery. */
   readonly advance?: { readonly lane: string };
+  /**
+   * The delivery failed for good and its subscription blocks the key then: the lane waits behind
+   * it, listed among the subscription's blocked keys, until it is delivered or skipped.
+   */
+  readonly block?: { readonly lane: string };
 }
 
 /** An event routed to the lanes of its tenant's ordered subscriptions. */

@@ -64,5 +64,6 @@ export {
   type RedisDeliverySchedulerOptions,
   type SchedulerKeys,
 } from './redis-delivery-scheduler';
+export { createRedisBlockedKeys, type BlockedKey, type BlockedKeys } from './blocked-keys';
 export { createHandedAttempts, type HandedAttempts, type HandedAttemptsDeps } from './handed-attempts';
 export { handOnWhile } from './hand-on-while';

@@ -18,6 +18,8 @@ export interface SchedulerKeys {
   readonly intake: (orderingKey: string) => string;
   /** The acknowledgement counter. */
   readonly ackSeq: string;
+  /** An ordered subscription's blocked keys: the event key of each blocked head, its ordering key. */
+  readonly blocked: (subscriptionId: string) => string;
 }
 
 export interface RedisDeliverySchedulerOptions {
@@ -86,20 +88,23 @@ export function createRedisDeliveryScheduler(
     },
     async release(entry, limits, options = {}) {
       const at = now();
-      const lane = options.advance?.lane;
+      const lane = options.advance?.lane ?? options.block?.lane;
+      const line = keys.line(entry.subscriptionId);
       const [members] = await releaseMany([
         {
-          // An unordered subscription's "lane" and "intake" are keys of its own, never read.
+          // Without a lane, "lane", "intake" and "blocked" are a key of the subscription's own, never used.
           keys: [
             ...keysOf(entry.subscriptionId),
-            lane === undefined ? keys.line(entry.subscriptionId) : keys.lane(entry.subscriptionId, lane),
-            lane === undefined ? keys.line(entry.subscriptionId) : keys.intake(lane),
+            lane === undefined ? line : keys.lane(entry.subscriptionId, lane),
+            lane === undefined ? line : keys.intake(lane),
+            lane === undefined ? line : keys.blocked(entry.subscriptionId),
           ],
           argv: [
             ...entryArgs(entry, limits, at),
             options.hold ? String(at + limits.leaseMs) : '0',
-            lane === undefined ? '0' : '1',
+            options.advance ? '1' : options.block ? '2' : '0',
             entry.subscriptionId,
+            lane ?? '',
           ],
         },
       ]);

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { DeliveryStore, ReplayService } from '../delivery';
+import type { BlockedKeys, DeliveryStore, ReplayService } from '../delivery';
 import type { EventRecordStore } from '../events';
 import type { Logger } from '../logging';
 import type { ApiKeyService, KeyAuthenticator } from '../security';
@@ -26,6 +26,8 @@ export interface AppDeps {
     readonly deliveries: DeliveryStore;
     readonly events: Pick<EventRecordStore, 'get'>;
     readonly replay: ReplayService;
+    /** Keys of ordered subscriptions blocked by a failed delivery. */
+    readonly blocked: BlockedKeys;
   };
   /** Retry-After of a 503 when Redis is unreachable. */
   readonly retryAfterSeconds: number;
@@ -49,11 +51,13 @@ export function createApp(deps: AppDeps): Express {
     res.json(deps.openapi);
   });
   app.use(requestLog(deps.logger));
-  const { authenticator, keys, subscriptions, deliveries, events, replay } = deps.management;
+  const { authenticator, keys, subscriptions, deliveries, events, replay, blocked } = deps.management;
   const guard = scopeGuard(authenticator);
   const maxBodyBytes = deps.events.maxBodyBytes;
   app.use(createKeysRouter({ keys, authenticator, maxBodyBytes, guard }));
-  app.use(createDeliveriesRouter({ deliveries, events, replay, subscriptions, maxBodyBytes, guard }));
+  app.use(
+    createDeliveriesRouter({ deliveries, events, replay, blocked, subscriptions, maxBodyBytes, guard }),
+  );
   app.use(
     createSubscriptionsRouter({
       service: subscriptions,

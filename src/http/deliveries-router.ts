@@ -2,8 +2,10 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   DELIVERY_STATUSES,
+  deliveryId,
   deliveryNotFound,
   FINAL_STATUSES,
+  type BlockedKeys,
   type DeliveryStore,
   type ReplayService,
 } from '../delivery';
@@ -18,6 +20,7 @@ export interface DeliveriesRouterDeps {
   readonly deliveries: DeliveryStore;
   readonly events: Pick<EventRecordStore, 'get'>;
   readonly replay: ReplayService;
+  readonly blocked: BlockedKeys;
   readonly subscriptions: SubscriptionService;
   readonly maxBodyBytes: number;
   readonly guard: ScopeGuard;
@@ -72,7 +75,9 @@ function wellFormed(id: unknown, format: RegExp, notFound: (id: string) => Error
 
 /**
  * Delivery records and replays: `GET /deliveries`, `GET /deliveries/:id` (with attempts and the
- * event), `POST /deliveries/:id/replay`, `POST /subscriptions/:id/replay`, and `GET /events/:key`.
+ * event), `POST /deliveries/:id/replay`, `POST /subscriptions/:id/replay`, `GET /events/:key`,
+ * and an ordered subscription's blocked keys: `GET /subscriptions/:id/blocked-keys`,
+ * `POST /deliveries/:id/skip`.
  * Each sees only the caller's tenant: another tenant's id is answered as not found.
  */
 export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
@@ -109,6 +114,27 @@ export function createDeliveriesRouter(deps: DeliveriesRouterDeps): Router {
     const { tenant } = principalOf(res);
     const subscription = await deps.subscriptions.get(tenant, req.params.id as string);
     res.status(202).json(await deps.replay.replayBulk(subscription.id, { ...query, tenant }));
+  });
+
+  router.get('/subscriptions/:id/blocked-keys', read, async (req, res) => {
+    const subscription = await deps.subscriptions.get(principalOf(res).tenant, req.params.id as string);
+    const blocked = await deps.blocked.list(subscription.id);
+    const heads = await Promise.all(
+      blocked.map(({ eventKey }) => deps.deliveries.get(deliveryId(eventKey, subscription.id))),
+    );
+    res.json(blocked.map(({ orderingKey }, i) => ({ orderingKey, delivery: heads[i] ?? null })));
+  });
+
+  router.post('/deliveries/:id/skip', replay, async (req, res) => {
+    const id = wellFormed(req.params.id, DELIVERY_ID_FORMAT, deliveryNotFound);
+    const record = await deps.deliveries.get(id);
+    if (record?.tenant !== principalOf(res).tenant) throw deliveryNotFound(id);
+    if (!(await deps.blocked.skip(record.subscriptionId, record.eventKey))) {
+      throw new AppError('delivery_not_blocking', `Delivery ${id} does not block its ordering key.`, {
+        status: 409,
+      });
+    }
+    res.json({ id, skipped: true });
   });
 
   router.get('/events/:key', read, async (req, res) => {

@@ -38,6 +38,8 @@ export interface KeySpace {
     readonly intake: (orderingKey: string) => string;
     /** `{cer}:ack-seq`: the acknowledgement counter. */
     readonly ackSeq: string;
+    /** `{cer}:blocked:<subscription>`: heads of its keys blocked by a failure (event key: ordering key). */
+    readonly blocked: (subscriptionId: string) => string;
   };
   /** `{cer}:ingest-rate:<sender>`: a sender's ingest rate window. */
   readonly ingestRate: (sender: string) => string;
@@ -80,6 +82,7 @@ export function createKeySpace(prefix: string): KeySpace {
       lane: (subscriptionId, orderingKey) => `${root}:lane:${subscriptionId}:${orderingKey}`,
       intake: (orderingKey) => `${root}:intake:${orderingKey}`,
       ackSeq: `${root}:ack-seq`,
+      blocked: (subscriptionId) => `${root}:blocked:${subscriptionId}`,
     },
     failingSince: (subscriptionId) => `${root}:failing-since:${subscriptionId}`,
     ingestRate: (sender) => `${root}:ingest-rate:${sender}`,

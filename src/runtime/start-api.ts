@@ -4,7 +4,12 @@ import { createApp, type MetricsSource, type ReadinessCheck } from '../http';
 import { createIngestTelemetry, createReplayTelemetry, type Metrics } from '../observability';
 import { createEventAcceptor } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
-import { createRedisDeliveryStore, createReplayService, createWebhookHandshake } from '../delivery';
+import {
+  createRedisBlockedKeys,
+  createRedisDeliveryStore,
+  createReplayService,
+  createWebhookHandshake,
+} from '../delivery';
 import { createRedisEventRecordStore } from '../events';
 import {
   createBullmqDeliveryQueue,
@@ -119,6 +124,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       deliveries,
       events,
       replay,
+      blocked: createRedisBlockedKeys(connection, deps.keys.scheduler),
     },
     events: {
       accept: createEventAcceptor({

@@ -29,7 +29,7 @@ export interface TestAppOptions {
   /** The management API's service; an in-memory one by default. */
   readonly subscriptions?: SubscriptionService;
   /** Delivery records, event records and replays; tests that use them pass real ones. */
-  readonly deliveries?: Pick<AppDeps['management'], 'deliveries' | 'events' | 'replay'>;
+  readonly deliveries?: Pick<AppDeps['management'], 'deliveries' | 'events' | 'replay' | 'blocked'>;
   /** The management key; `TEST_ADMIN_KEY` by default, `null` for a deployment without one. */
   readonly adminKey?: string | null;
   /** Stored API keys; an empty in-memory store by default. */
@@ -77,6 +77,7 @@ export function buildTestApp(options: TestAppOptions): Express {
         deliveries: notWired('deliveries'),
         events: notWired('events'),
         replay: notWired('replay'),
+        blocked: notWired('blocked'),
       }),
     },
     events: {

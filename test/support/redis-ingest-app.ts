@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createRedisDeliveryStore, createReplayService } from '../../src/delivery';
+import { createRedisBlockedKeys, createRedisDeliveryStore, createReplayService } from '../../src/delivery';
 import { createRedisEventRecordStore } from '../../src/events';
 import {
   createBullmqDeliveryQueue,
@@ -69,6 +69,7 @@ export async function buildRedisIngestApp(
         retentionSeconds: 3600,
       }),
       replay: createReplayService({ deliveries, queue: deliveryQueue, bulkSpacingMs: 1 }),
+      blocked: createRedisBlockedKeys(connection, keys.scheduler),
     },
   });
   return {

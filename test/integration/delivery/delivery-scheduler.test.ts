@@ -1,4 +1,4 @@
-import { createRedisDeliveryScheduler, type LineEntry } from '../../../src/delivery';
+import { createRedisBlockedKeys, createRedisDeliveryScheduler, type LineEntry } from '../../../src/delivery';
 import { TestRedis } from '../../support/test-redis';
 
 let redis: TestRedis;
@@ -25,6 +25,7 @@ function setUp(start = Date.now()) {
     lane: (id: string, key: string) => `${prefix}:lane:${id}:${key}`,
     intake: (key: string) => `${prefix}:intake:${key}`,
     ackSeq: `${prefix}:ack-seq`,
+    blocked: (id: string) => `${prefix}:blocked:${id}`,
   };
   const scheduler = createRedisDeliveryScheduler(redis.client(), {
     keys,
@@ -297,7 +298,7 @@ describe('lanes of an ordered subscription', () => {
   });
 
   it('blocks a key whose delivery failed for good when told not to go on, until it ends another way', async () => {
-    const { enter, ended, names, scheduler, entry } = await withAcknowledged([
+    const { enter, names, scheduler, entry, keys, clock } = await withAcknowledged([
       ['e1', 'k'],
       ['e2', 'k'],
     ]);
@@ -305,11 +306,34 @@ describe('lanes of an ordered subscription', () => {
     await enter('e2', 'k');
     expect(names()).toEqual(['e1|0']);
     await scheduler.admit(entry('e1'), cap(10), true);
-    await ended('e1', 'k', false); // failed, and the subscription blocks the key
+    await scheduler.release(entry('e1'), cap(10), { block: { lane: 'k' } }); // failed for good
     expect(names()).toEqual([]);
-    // Replayed and delivered (round 1): the key goes on.
+    const blocked = createRedisBlockedKeys(redis.client(), keys, () => clock.now);
+    expect(await blocked.list('sub')).toEqual([{ eventKey: 'e1', orderingKey: 'k' }]);
+    // Replayed and delivered (round 1): the key goes on, and is no longer listed.
     expect(await scheduler.admit(entry('e1', 1), cap(10))).toBe('start');
     await scheduler.release(entry('e1', 1), cap(10), { advance: { lane: 'k' } });
+    expect(names()).toEqual(['e2|0']);
+    expect(await blocked.list('sub')).toEqual([]);
+  });
+
+  it('skips a blocked head: its key goes on at the next sweep; only a blocked head can be skipped', async () => {
+    const { enter, names, scheduler, entry, keys, clock } = await withAcknowledged([
+      ['e1', 'k'],
+      ['e2', 'k'],
+    ]);
+    const blocked = createRedisBlockedKeys(redis.client(), keys, () => clock.now);
+    await enter('e1', 'k');
+    await enter('e2', 'k');
+    expect(names()).toEqual(['e1|0']);
+    expect(await blocked.skip('sub', 'e1')).toBe(false); // under way, not blocked
+    await scheduler.admit(entry('e1'), cap(10), true);
+    await scheduler.release(entry('e1'), cap(10), { block: { lane: 'k' } });
+    expect(await blocked.skip('sub', 'e2')).toBe(false);
+    expect(await blocked.skip('sub', 'e1')).toBe(true);
+    expect(await blocked.skip('sub', 'e1')).toBe(false);
+    expect(await blocked.list('sub')).toEqual([]);
+    expect(await scheduler.sweep(() => cap(10))).toBe(1);
     expect(names()).toEqual(['e2|0']);
   });
 

@@ -134,6 +134,14 @@ it('blocks a key whose delivery failed for good, and lets it go on once that del
     (n) => n === 2,
   );
   expect(received(`${type}-k0`).map((d) => d.n)).toEqual([0, 1]);
+  const blocked = await harness.admin('get', `/subscriptions/${id}/blocked-keys`);
+  expect(blocked.status).toBe(200);
+  expect(blocked.body).toEqual([
+    {
+      orderingKey: expect.any(String),
+      delivery: expect.objectContaining({ id: failed!.id, status: 'failed' }),
+    },
+  ]);
 
   refuse = false;
   const replay = await harness.admin('post', `/deliveries/${String(failed!.id)}/replay`);
@@ -143,7 +151,42 @@ it('blocks a key whose delivery failed for good, and lets it go on once that del
     (n) => n === 5,
   );
   expect(received(`${type}-k0`).map((d) => d.n)).toEqual([0, 1, 1, 2, 3]);
+  expect((await harness.admin('get', `/subscriptions/${id}/blocked-keys`)).body).toEqual([]);
 }, 60_000);
+
+it('lets a blocked key go on when its failed head is skipped; the head stays failed', async () => {
+  const type = 'ordered.skip';
+  const key = `${type}-k0`;
+  sink.respond = (request) => ({ status: eventOf(request.body).data.n === 1 ? 400 : 204 });
+  const { id } = await harness.subscribe({
+    sink: sink.url,
+    types: [type],
+    delivery: { ordering: 'key', onFailure: 'block' },
+  });
+  const received = () => sink.deliveries.map((r) => eventOf(r.body).data.n);
+  await postKeys(type, [key], 4);
+  const [failed] = await eventually(
+    () => harness.deliveries(`subscription=${id}&status=failed`),
+    (list) => list.length === 1,
+  );
+  const [head] = (await harness.admin('get', `/subscriptions/${id}/blocked-keys`)).body as {
+    delivery: { id: string };
+  }[];
+  expect(head!.delivery.id).toBe(failed!.id);
+  expect(received()).toEqual([0, 1]);
+
+  // Only a blocked head can be skipped: a delivered one cannot.
+  const [delivered] = await harness.deliveries(`subscription=${id}&status=delivered`);
+  expect((await harness.admin('post', `/deliveries/${String(delivered!.id)}/skip`)).status).toBe(409);
+  const skipped = await harness.admin('post', `/deliveries/${String(failed!.id)}/skip`);
+  expect(skipped.status).toBe(200);
+  expect(skipped.body).toEqual({ id: failed!.id, skipped: true });
+  await eventually(received, (n) => n.length === 4);
+  expect(received()).toEqual([0, 1, 2, 3]);
+  expect((await harness.admin('get', `/deliveries/${String(failed!.id)}`)).body.status).toBe('failed');
+  expect((await harness.admin('get', `/subscriptions/${id}/blocked-keys`)).body).toEqual([]);
+  expect((await harness.admin('post', `/deliveries/${String(failed!.id)}/skip`)).status).toBe(409);
+});
 
 it('coalesce "latest": of the events that waited behind one in flight, sends only the newest', async () => {
   const type = 'ordered.coalesce';
