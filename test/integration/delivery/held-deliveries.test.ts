@@ -1,4 +1,5 @@
 import { eventually } from '../../support/eventually';
+import { postKeys } from '../../support/keyed-events';
 import { LocalSink } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
 
@@ -19,25 +20,6 @@ afterEach(async () => {
 });
 
 const KEYS = ['order-1', 'order-2', 'order-3', 'order-4'];
-
-/** Posts `count` events per key, one after the other per key (each after the last one's 202), keys at once. */
-async function postKeys(type: string, count: number) {
-  await Promise.all(
-    KEYS.map(async (key) => {
-      for (let n = 0; n < count; n++) {
-        const res = await harness.postEvent({
-          specversion: '1.0',
-          type,
-          id: `${key}-${n}`,
-          source: `/orders/${key}`,
-          datacontenttype: 'application/json',
-          data: { key, n },
-        });
-        expect(res.status).toBe(202);
-      }
-    }),
-  );
-}
 
 const statusOf = async (id: string) =>
   ((await harness.admin('get', `/subscriptions/${id}`)).body as { status: string }).status;
@@ -63,7 +45,7 @@ it('holds what arrives while a dead sink has its subscription disabled, and deli
   );
   const sentWhileUp = sink.deliveries.length;
 
-  await postKeys('held.ordered', 25);
+  await postKeys(harness, 'held.ordered', KEYS, 25);
   const held = await eventually(
     () => harness.deliveries(`subscription=${subscription.id}&status=held&limit=200`),
     (list) => list.length === 100,

@@ -1,4 +1,5 @@
 import { eventually } from '../../support/eventually';
+import { postKeys } from '../../support/keyed-events';
 import { LocalSink } from '../../support/local-sink';
 import { ServiceHarness } from '../../support/service-harness';
 
@@ -29,27 +30,6 @@ function seeded(seed: number): () => number {
 
 const eventOf = (body: string) =>
   JSON.parse(body) as { id: string; source: string; data: { key: string; n: number } };
-
-/** Posts `count` events of each key, one after the other per key (each after the last one's 202), keys at once. */
-async function postKeys(type: string, keys: readonly string[], count: number, partitioned = false) {
-  await Promise.all(
-    keys.map(async (key) => {
-      for (let n = 0; n < count; n++) {
-        const res = await harness.postEvent({
-          specversion: '1.0',
-          type,
-          id: `${key}-${n}`,
-          // Partitioned: each event its own source, the key in `partitionkey`.
-          source: partitioned ? `/orders/${key}/${n}` : `/orders/${key}`,
-          ...(partitioned ? { partitionkey: key } : {}),
-          datacontenttype: 'application/json',
-          data: { key, n },
-        });
-        expect(res.status).toBe(202);
-      }
-    }),
-  );
-}
 
 it.each([
   ['source', false],
@@ -93,7 +73,7 @@ it.each([
     });
 
     const keys = Array.from({ length: 8 }, (_, i) => `${type}-k${i}`);
-    await postKeys(type, keys, 12, partitioned);
+    await postKeys(harness, type, keys, 12, partitioned);
 
     await eventually(
       () => [...delivered.values()].reduce((sum, list) => sum + list.length, 0),
@@ -122,13 +102,13 @@ it('blocks a key whose delivery failed for good, and lets it go on once that del
   const received = (key: string) =>
     sink.deliveries.map((r) => eventOf(r.body).data).filter((d) => d.key === key);
 
-  await postKeys(type, [`${type}-k0`], 4);
+  await postKeys(harness, type, [`${type}-k0`], 4);
   const [failed] = await eventually(
     () => harness.deliveries(`subscription=${id}&status=failed`),
     (list) => list.length === 1,
   );
   // Another key goes on meanwhile; this one is blocked behind its failed delivery.
-  await postKeys(type, [`${type}-k1`], 2);
+  await postKeys(harness, type, [`${type}-k1`], 2);
   await eventually(
     () => received(`${type}-k1`).length,
     (n) => n === 2,
@@ -164,7 +144,7 @@ it('lets a blocked key go on when its failed head is skipped; the head stays fai
     delivery: { ordering: 'key', onFailure: 'block' },
   });
   const received = () => sink.deliveries.map((r) => eventOf(r.body).data.n);
-  await postKeys(type, [key], 4);
+  await postKeys(harness, type, [key], 4);
   const [failed] = await eventually(
     () => harness.deliveries(`subscription=${id}&status=failed`),
     (list) => list.length === 1,
@@ -197,7 +177,7 @@ it('coalesce "latest": of the events that waited behind one in flight, sends onl
     delivery: { ordering: 'key', coalesce: 'latest' },
   });
   const release = sink.hold();
-  await postKeys(type, [key], 1);
+  await postKeys(harness, type, [key], 1);
   await eventually(
     () => sink.deliveries.length,
     (n) => n === 1,
