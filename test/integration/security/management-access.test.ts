@@ -95,6 +95,21 @@ const ENDPOINTS: Endpoint[] = [
     otherTenant: 'not_found',
     ok: 202,
   },
+  {
+    method: 'get',
+    path: '/subscriptions/{id}/blocked-keys',
+    scope: 'deliveries:read',
+    otherTenant: 'not_found',
+    ok: 200,
+  },
+  // The owner's delivery was delivered: it blocks no key (409), which shows the refusals are about the key.
+  {
+    method: 'post',
+    path: '/deliveries/{id}/skip',
+    scope: 'deliveries:replay',
+    otherTenant: 'not_found',
+    ok: 409,
+  },
   { method: 'get', path: '/events/{key}', scope: 'deliveries:read', otherTenant: 'not_found', ok: 200 },
   {
     method: 'post',
