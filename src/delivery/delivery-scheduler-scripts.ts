@@ -144,6 +144,30 @@ for k = 1, #KEYS, 4 do
 end
 return answers`;
 
+// Routes a new delivery straight into its subscription's line when others wait there (or the
+// subscription lets none start: paused, disabled), so it needs no job to take its place. ARGV per
+// item: now, lease end of a slot handed on, event key, max in flight, max per second (0: none),
+// subscription id. Answers per item { 1 lined (or 0: may start, give it a job), handed... }; a slot
+// left free goes to the head of the line at once.
+export const LINE_UP = `${FUNCTIONS}
+local answers = {}
+for k = 1, #KEYS, 4 do
+  local slots, line, lines, starts = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local a = (k - 1) / 4 * 6
+  local now, max = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 4])
+  local answer = { 0 }
+  if max == 0 or redis.call('ZCOUNT', line, '-inf', now) > 0 then
+    answer[1] = 1
+    redis.call('ZADD', line, 'NX', now, ARGV[a + 3] .. '|0')
+    redis.call('SADD', lines, ARGV[a + 6])
+    local handed = {}
+    fill(slots, line, starts, max, tonumber(ARGV[a + 5]), now, tonumber(ARGV[a + 2]), handed)
+    for _, member in ipairs(handed) do answer[#answer + 1] = member end
+  end
+  answers[#answers + 1] = answer
+end
+return answers`;
+
 // KEYS per item: slots, line, the set of lines, starts, lane, intake, the subscription's blocked
 // keys (the last three only used for a lane). ARGV per item: now, lease end of a slot handed on,
 // event key, round, max in flight, max per second (0: none), until when a handed delivery holds a

@@ -76,6 +76,14 @@ export interface DeliveryScheduler {
    */
   release(entry: LineEntry, limits: DeliveryLimits, options?: ReleaseOptions): Promise<void>;
   /**
+   * Puts each new delivery (a first round) in its subscription's line when deliveries wait there
+   * already, or its subscription lets none start: it needs no job to take its place. Answers, per
+   * delivery, whether it was lined (else it may start: it needs its job).
+   */
+  lineUp(
+    entries: readonly { readonly entry: LineEntry; readonly limits: DeliveryLimits }[],
+  ): Promise<boolean[]>;
+  /**
    * Routes an event to ordered subscriptions: each delivery waits in the lane of its ordering key,
    * and gets a place in line once every delivery of the key acknowledged before it has ended.
    */

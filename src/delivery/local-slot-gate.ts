@@ -98,6 +98,7 @@ export function createLocalSlotGate(
     settle: (entry) => inner.settle(entry),
     laneLength: (subscriptionId, lane) => inner.laneLength(subscriptionId, lane),
     enter: (event) => inner.enter(event),
+    lineUp: (items) => inner.lineUp(items),
     sweep: (limits) => inner.sweep(limits),
   };
 }

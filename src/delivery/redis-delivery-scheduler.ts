@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createBatchedScript, type ScriptItem } from '../batching';
-import { ADMIT, ENTER, RELEASE, SWEEP } from './delivery-scheduler-scripts';
+import { ADMIT, ENTER, LINE_UP, RELEASE, SWEEP } from './delivery-scheduler-scripts';
 import type { Admission, DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
 
 export interface SchedulerKeys {
@@ -58,6 +58,7 @@ export function createRedisDeliveryScheduler(
   const releaseMany = createBatchedScript<string[]>(redis, RELEASE);
   const enterMany = createBatchedScript<string[][]>(redis, ENTER);
   const sweepMany = createBatchedScript<string[]>(redis, SWEEP);
+  const lineUpMany = createBatchedScript<(number | string)[]>(redis, LINE_UP);
   const keysOf = (id: string) => [keys.slots(id), keys.line(id), keys.lines, keys.starts(id)];
   const perSecond = (limits: DeliveryLimits) => String(limits.maxPerSecond ?? 0);
   // The arguments ADMIT and RELEASE start with, in the same order.
@@ -109,6 +110,27 @@ export function createRedisDeliveryScheduler(
         },
       ]);
       run(entry.subscriptionId, members!);
+    },
+    async lineUp(items) {
+      if (items.length === 0) return [];
+      const at = now();
+      const answers = await lineUpMany(
+        items.map(({ entry, limits }) => ({
+          keys: keysOf(entry.subscriptionId),
+          argv: [
+            String(at),
+            String(at + limits.leaseMs),
+            entry.eventKey,
+            String(limits.maxInFlight),
+            perSecond(limits),
+            entry.subscriptionId,
+          ],
+        })),
+      );
+      return answers.map(([lined, ...handed], i) => {
+        run(items[i]!.entry.subscriptionId, handed as string[]);
+        return lined === 1;
+      });
     },
     async enter(event) {
       const at = now();

@@ -7,19 +7,23 @@ import {
   type InlineFirstAttempts,
 } from '../delivery';
 import { eventKey, orderingKey, type CloudEvent } from '../events';
-import type { DeliveryQueue } from '../queues';
+import type { DeliveryJob, DeliveryQueue } from '../queues';
+import type { Subscription } from '../subscriptions';
 import type { SubscriptionIndex } from './subscription-index';
 
 export interface EventRouterDeps {
-  readonly index: Pick<SubscriptionIndex, 'match' | 'ordered'>;
+  readonly index: Pick<SubscriptionIndex, 'match' | 'ordered' | 'get'>;
   readonly deliveries: Pick<DeliveryQueue, 'enqueue' | 'schedule'>;
   /** First attempts made while routing; without them, every delivery gets a job. */
   readonly inline?: Pick<InlineFirstAttempts, 'split' | 'attempt'>;
-  /** Lanes of ordered subscriptions; without them, ordered subscriptions get jobs as the others. */
-  readonly lanes?: Pick<DeliveryScheduler, 'enter'>;
   /**
-   * Records of the deliveries that wait in lanes: they have no job to record them, and should be
-   * listed and counted in their subscription's backlog while they wait.
+   * The delivery scheduler: lanes of ordered subscriptions, and lines that deliveries join without
+   * a job. Without it, every delivery gets a job.
+   */
+  readonly scheduler?: Pick<DeliveryScheduler, 'enter' | 'lineUp'>;
+  /**
+   * Records of the deliveries that wait in lanes or lines from the start: they have no job to
+   * record them, and are listed and counted in their subscription's backlog while they wait.
    */
   readonly records?: Pick<DeliveryStore, 'ensure'>;
   readonly now?: () => Date;
@@ -33,38 +37,39 @@ export type EventRouter = (record: {
 }) => Promise<string[]>;
 
 /**
- * Routes one stored event: finds its tenant's subscriptions that want it and queues one delivery job
- * each, in one round trip, or makes the first attempt at once where that is cheaper; it resolves
- * only when each delivery has ended or has its job. Job ids are deterministic, so routing the
- * same event again adds nothing new. Resolves with the matched subscription ids.
+ * Routes one stored event: finds its tenant's subscriptions that want it and gives each its
+ * delivery: in the lane of its ordering key (ordered subscriptions), at the end of its
+ * subscription's line when deliveries wait there already (no job needed), a first attempt made at
+ * once where that is cheaper, or a deliver job (all of them in one round trip). It resolves only
+ * when each delivery has ended, waits in Redis, or has its job. Job ids are deterministic and lines
+ * and lanes hold an entry once, so routing the same event again adds nothing new. Resolves with
+ * the matched subscription ids.
  */
 export function createEventRouter(deps: EventRouterDeps): EventRouter {
   const now = deps.now ?? (() => new Date());
   return async ({ key, tenant, event, receivedAt }) => {
     const matched = deps.index.match(tenant, event);
-    const ordered = deps.lanes ? deps.index.ordered(tenant) : [];
+    const { scheduler, records } = deps;
+    const ordered = scheduler ? deps.index.ordered(tenant) : [];
     const inLanes = new Set(ordered.map((s) => s.id));
     const createdAt = now().toISOString();
-    const recorded = Promise.all(
-      ordered
-        .filter((subscription) => deps.records && matched.includes(subscription.id))
-        .map((subscription) =>
-          deps.records!.ensure({
-            id: deliveryId(key, subscription.id),
-            tenant,
-            eventKey: key,
-            eventId: event.id,
-            eventSource: event.source,
-            eventType: event.type,
-            eventTime: event.time ?? receivedAt,
-            subscriptionId: subscription.id,
-            createdAt,
-            status: subscription.status === 'active' ? 'pending' : 'held',
-          }),
-        ),
-    );
+    const record = async (subscription: Subscription) => {
+      await records?.ensure({
+        id: deliveryId(key, subscription.id),
+        tenant,
+        eventKey: key,
+        eventId: event.id,
+        eventSource: event.source,
+        eventType: event.type,
+        eventTime: event.time ?? receivedAt,
+        subscriptionId: subscription.id,
+        createdAt,
+        status: subscription.status === 'active' ? 'pending' : 'held',
+      });
+    };
+    const recorded = Promise.all(ordered.filter((s) => matched.includes(s.id)).map(record));
     // Every event leaves its key's intake, ordered subscriptions or not: one command.
-    const entered = deps.lanes?.enter({
+    const entered = scheduler?.enter({
       identityKey: eventKey(event, tenant),
       eventKey: key,
       orderingKey: orderingKey(event, tenant),
@@ -77,16 +82,25 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     const jobs = matched
       .filter((subscriptionId) => !inLanes.has(subscriptionId))
       .map((subscriptionId) => ({ v: 1 as const, eventKey: key, subscriptionId }));
-    await Promise.all([entered, recorded]);
-    if (!deps.inline) {
-      await deps.deliveries.enqueue(jobs);
-      return matched;
-    }
-    const { inline, queued } = deps.inline.split(jobs);
+    const { inline, queued } = deps.inline?.split(jobs) ?? { inline: [], queued: jobs };
+    // Deliveries lined up wait without a job: recorded once they are in line.
+    const lineUp = async (): Promise<DeliveryJob[]> => {
+      if (!scheduler || !records || queued.length === 0) return queued;
+      const subscriptions = queued.map((job) => deps.index.get(job.subscriptionId));
+      const lined = await scheduler.lineUp(
+        queued.map((job, i) => ({
+          entry: { subscriptionId: job.subscriptionId, eventKey: key, round: 0 },
+          limits: deliveryLimits(subscriptions[i]) ?? NO_SLOTS,
+        })),
+      );
+      await Promise.all(subscriptions.filter((s, i) => lined[i] && s).map((s) => record(s!)));
+      return queued.filter((_, i) => !lined[i]);
+    };
+    const [needJobs] = await Promise.all([lineUp(), entered, recorded]);
     const { deliveries } = deps;
     await Promise.all([
-      deliveries.enqueue(queued),
-      deps.inline.attempt(inline).then((later) => deliveries.schedule(later)),
+      deliveries.enqueue(needJobs),
+      deps.inline?.attempt(inline).then((later) => deliveries.schedule(later)),
     ]);
     return matched;
   };

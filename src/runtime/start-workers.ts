@@ -176,7 +176,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
         index: subscriptions.index,
         deliveries: deliveryQueue,
         inline,
-        lanes: scheduler,
+        scheduler,
         records: deliveryStore,
       }),
     }),

@@ -69,6 +69,30 @@ it('starts deliveries up to the cap, lines up the rest, and hands each freed slo
   expect(names()).toEqual(['d|0', 'e|0']);
 });
 
+it('routes a new delivery straight into the line when others wait there, or none may start', async () => {
+  const { scheduler, entry, names } = setUp();
+  const lineUp = (key: string, limits = cap(1)) => scheduler.lineUp([{ entry: entry(key), limits }]);
+  expect(await lineUp('a')).toEqual([false]); // nobody waits: it gets a job
+  expect(await scheduler.admit(entry('a'), cap(1))).toBe('start');
+  expect(await scheduler.admit(entry('b'), cap(1))).toBe('queued');
+  expect(await lineUp('c')).toEqual([true]); // behind b, without a job
+  expect(await lineUp('p', cap(0))).toEqual([true]); // paused: in line whatever waits
+  await scheduler.release(entry('a'), cap(1));
+  expect(names()).toEqual(['b|0']);
+  await scheduler.admit(entry('b'), cap(1), true);
+  await scheduler.release(entry('b'), cap(1), { hold: true });
+  expect(names()).toEqual(['c|0']);
+  // Only b's hold is in line (not due): a newcomer does not wait behind it.
+  await scheduler.admit(entry('c'), cap(1), true);
+  await scheduler.release(entry('c'), cap(2)); // hands p on
+  expect(await lineUp('d', cap(2))).toEqual([false]);
+  await scheduler.settle(entry('b'));
+  // A slot left free goes to the head of the line at once, when lining up.
+  expect(await scheduler.admit(entry('e'), cap(0))).toBe('queued');
+  expect(await lineUp('f', cap(2))).toEqual([true]);
+  expect(names()).toEqual(['p|0', 'e|0']);
+});
+
 it('never lets one delivery in twice at once', async () => {
   const { scheduler, entry } = setUp();
   expect(await scheduler.admit(entry('a'), cap(5))).toBe('start');

@@ -50,6 +50,7 @@ function processorWith(
     },
     sweep: async () => 0,
     laneLength: async () => 1,
+    lineUp: async (items) => items.map(() => false),
   };
   const sent: string[] = [];
   const process = createDeliverProcessor({

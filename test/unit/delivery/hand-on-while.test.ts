@@ -16,6 +16,7 @@ it('hands slots on while accepting, none once draining, and keeps every other ar
     enter: async () => undefined,
     sweep: async () => 0,
     laneLength: async () => 1,
+    lineUp: async (items) => items.map(() => false),
   };
   let accepting = true;
   const scheduler = handOnWhile(inner, () => accepting);

@@ -22,6 +22,7 @@ function recordingScheduler(answer: (eventKey: string) => Admission = () => 'sta
     enter: async () => undefined,
     sweep: async () => 0,
     laneLength: async () => 1,
+    lineUp: async (items) => items.map(() => false),
   };
   return { scheduler, asked };
 }
