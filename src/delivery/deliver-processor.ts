@@ -161,6 +161,9 @@ export function createDeliverProcessor(
       subscriptionId: job.subscriptionId,
       createdAt: now().toISOString(),
       status: heldBy(subscription) ? 'held' : 'pending',
+      ...(subscription?.delivery.ordering === 'key'
+        ? { orderingKey: orderingKey(event, stored.tenant) }
+        : {}),
     });
     return { record, stored };
   };
@@ -321,10 +324,13 @@ export function createDeliverProcessor(
     // The slot is handed on under the subscription's limits as they are then (paused meanwhile: none).
     // A delivery of an ordered subscription that has ended lets its key's next delivery go (unless
     // it failed and the subscription blocks the key then).
+    // The event's key, or the one its record keeps once the event record has expired.
     const lane =
-      subscription?.delivery.ordering === 'key' && stored
-        ? orderingKey(stored.event, stored.tenant)
-        : undefined;
+      subscription?.delivery.ordering !== 'key'
+        ? undefined
+        : stored
+          ? orderingKey(stored.event, stored.tenant)
+          : record?.orderingKey;
     const advances = (status: DeliveryStatus | undefined) =>
       lane !== undefined &&
       (status === 'delivered' ||

@@ -56,6 +56,11 @@ export interface DeliveryRecord {
   readonly updatedAt: string;
   readonly nextAttemptAt?: string;
   readonly lastError?: string;
+  /**
+   * A delivery to an ordered subscription: the ordering key whose lane holds it, so the lane goes
+   * on after it even once its event record has expired.
+   */
+  readonly orderingKey?: string;
 }
 
 export type NewDelivery = Omit<

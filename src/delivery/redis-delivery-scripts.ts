@@ -14,12 +14,14 @@ export const ENSURE_FIELDS = [
   'eventTime',
   'subscriptionId',
   'createdAt',
+  'orderingKey',
 ] as const;
 
 // KEYS: per delivery, its record, tenant index, subscription index, event set and the
 // subscription's pending set. ARGV: per delivery, its index member ("<time>|<id>"), id,
 // oldest member to keep, creation time in ms, status ('pending' or 'held'), then the values of
-// ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery). Answers,
+// ENSURE_FIELDS (values only: the names are the script's, not sent for every delivery; an empty
+// one, an optional field the delivery has not, is not stored). Answers,
 // per delivery, the record found, or an empty list when it created it (the caller knows what it
 // wrote). Index entries older than the longest retention are trimmed here (each index once per
 // call), so indexes do not grow forever. Each index and event set gets its new members in one
@@ -54,8 +56,11 @@ for k = 1, #KEYS, 5 do
   else
     local fields = { 'status', ARGV[a + 4] }
     for i, name in ipairs(names) do
-      fields[2 * i + 1] = name
-      fields[2 * i + 2] = ARGV[a + 4 + i]
+      local value = ARGV[a + 4 + i]
+      if value ~= '' then
+        fields[#fields + 1] = name
+        fields[#fields + 1] = value
+      end
     end
     redis.call('HSET', KEYS[k], unpack(fields))
     redis.call('ZADD', KEYS[k + 4], ARGV[a + 3], ARGV[a + 1])

@@ -64,6 +64,7 @@ function fromHash(id: string, hash: Record<string, string>): DeliveryRecord | un
     updatedAt: hash.updatedAt ?? hash.createdAt!,
     ...(hash.nextAttemptAt ? { nextAttemptAt: hash.nextAttemptAt } : {}),
     ...(hash.lastError ? { lastError: hash.lastError } : {}),
+    ...(hash.orderingKey ? { orderingKey: hash.orderingKey } : {}),
   };
 }
 
@@ -99,7 +100,7 @@ export function createRedisDeliveryStore(
     async ensure(d: NewDelivery) {
       // Field by field, not `{ ...d }` then `Object.entries(...).flatMap(...)`: many times cheaper
       // on this hot path (Node 20; bench/HISTORY.md has the figures).
-      const created: DeliveryRecord = {
+      const base: DeliveryRecord = {
         id: d.id,
         tenant: d.tenant,
         eventKey: d.eventKey,
@@ -115,6 +116,7 @@ export function createRedisDeliveryStore(
         roundAttempts: 0,
         updatedAt: d.createdAt,
       };
+      const created = d.orderingKey === undefined ? base : { ...base, orderingKey: d.orderingKey };
       const createdMs = Date.parse(d.createdAt);
       // Stored: what a record cannot do without. Not its id (the key has it), nor the counts and
       // round at 0 or `updatedAt` equal to `createdAt` (`fromHash` knows them): fewer bytes for
@@ -127,7 +129,7 @@ export function createRedisDeliveryStore(
         String(createdMs),
         created.status,
       ];
-      for (const name of ENSURE_FIELDS) argv.push(d[name]);
+      for (const name of ENSURE_FIELDS) argv.push(d[name] ?? '');
       const [flat] = await ensureMany([
         {
           keys: [

@@ -53,6 +53,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     const ordered = scheduler ? deps.index.ordered(tenant) : [];
     const inLanes = new Set(ordered.map((s) => s.id));
     const createdAt = now().toISOString();
+    const orderedBy = orderingKey(event, tenant);
     const record = async (subscription: Subscription) => {
       await records?.ensure({
         id: deliveryId(key, subscription.id),
@@ -65,6 +66,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
         subscriptionId: subscription.id,
         createdAt,
         status: subscription.status === 'active' ? 'pending' : 'held',
+        ...(inLanes.has(subscription.id) ? { orderingKey: orderedBy } : {}),
       });
     };
     const recorded = Promise.all(ordered.filter((s) => matched.includes(s.id)).map(record));
@@ -72,7 +74,7 @@ export function createEventRouter(deps: EventRouterDeps): EventRouter {
     const entered = scheduler?.enter({
       identityKey: eventKey(event, tenant),
       eventKey: key,
-      orderingKey: orderingKey(event, tenant),
+      orderingKey: orderedBy,
       subscriptions: ordered.map((subscription) => ({
         subscriptionId: subscription.id,
         matched: matched.includes(subscription.id),

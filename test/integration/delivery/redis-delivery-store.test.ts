@@ -177,6 +177,20 @@ describe('Redis delivery store, what a record holds', () => {
     expect(await store.get('d1')).toMatchObject({ status: 'delivered', attemptCount: 2, roundAttempts: 2 });
   });
 
+  it("stores a held delivery's status and an ordered delivery's ordering key, and reads them back", async () => {
+    const { keys, store } = newStore();
+    const created = await store.ensure({
+      ...newDelivery('d1', 'sub-a'),
+      status: 'held',
+      orderingKey: 'key-1',
+    });
+    const hash = await redis.client().hgetall(keys.delivery('d1'));
+    expect(hash).toMatchObject({ status: 'held', orderingKey: 'key-1' });
+    expect(created).toMatchObject({ status: 'held', orderingKey: 'key-1' });
+    expect(await store.get('d1')).toEqual(created);
+    expect(await redis.client().zcard(keys.pending('sub-a'))).toBe(1); // in its backlog
+  });
+
   it('reads a record stored by an earlier version (with its id, counts and emptied fields)', async () => {
     const { keys, store } = newStore();
     const { id, ...fields } = newDelivery('old', 'sub-a');

@@ -218,3 +218,46 @@ describe('deliver processor', () => {
     ]);
   });
 });
+
+describe('an ordered delivery whose event record expired', () => {
+  it('fails without a request and lets its key go on, by the ordering key in its record', async () => {
+    const released: unknown[] = [];
+    const sent: string[] = [];
+    const expired = { ...record('pending'), roundAttempts: 0, attemptCount: 0, orderingKey: 'key-1' };
+    const process = createDeliverProcessor({
+      subscription: () =>
+        makeSubscription('sub', { delivery: { ...makeSubscription('sub').delivery, ordering: 'key' } }),
+      events: { get: async () => undefined },
+      deliveries: {
+        get: async () => expired,
+        recordAttempt: async () => undefined,
+      } as unknown as DeliveryStore,
+      scheduler: {
+        admit: async () => 'start',
+        release: async (_entry, _limits, options) => void released.push(options),
+        enter: async () => undefined,
+        settle: async () => undefined,
+        sweep: async () => 0,
+        laneLength: async () => 1,
+        lineUp: async (items) => items.map(() => false),
+      },
+      send: async (request) => {
+        sent.push(request.url);
+        return { kind: 'response', status: 204, excerpt: '', durationMs: 1 };
+      },
+      health: { succeeded: async () => undefined, failed: async (_id, at) => at },
+      disableSubscription: async () => undefined,
+      autoDisableAfterMs: 1e9,
+      maxRetryAfterMs: 1e6,
+      busyDelayMs: { min: 10, max: 10 },
+      retry: async () => undefined,
+    });
+    expect(
+      await process({ eventKey: 'a'.repeat(40), subscriptionId: 'sub', round: 0, handed: true }),
+    ).toEqual({
+      kind: 'done',
+    });
+    expect(sent).toEqual([]);
+    expect(released).toEqual([{ hold: false, advance: { lane: 'key-1' } }]);
+  });
+});

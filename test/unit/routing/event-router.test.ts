@@ -66,6 +66,9 @@ it('gives a job only to deliveries that may start; the others wait in line or la
     ['ordered', 'pending'],
     ['paused', 'held'],
   ]);
+  const byId = new Map(recorded.map((r) => [r.subscriptionId, r]));
+  expect(byId.get('ordered')!.orderingKey).toEqual(expect.any(String));
+  expect(byId.get('busy')!.orderingKey).toBeUndefined();
   expect(recorded[0]).toMatchObject({
     eventKey: 'k1',
     eventId: 'e-1',
