@@ -7,27 +7,24 @@ import { afterAttempt, beforeAttempt, isSuperseded } from './delivery-steps';
 import { deliveryId } from './delivery-id';
 import type { Subscription } from '../subscriptions';
 import { createRequestBuilder, type buildRequest, type OutgoingMessage } from './build-request';
-import { classifyResponse, type AttemptOutcome } from './classify-response';
-import type { DeliveryAttempt, DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-record';
+import { classifyResponse } from './classify-response';
+import type { DeliveryRecord, DeliveryStatus, DeliveryStore } from './delivery-record';
 import type { HttpSender } from './http-sender';
 import { deliveryLimits, NO_SLOTS } from './delivery-limits';
 import type { DeliveryScheduler, LineEntry } from './delivery-scheduler';
 import { createRequestSigner } from './sign-request';
-import type { SubscriptionHealth } from './subscription-health';
 import { createParkedRecords } from './parked-records';
+import { createNoteHealth, type NoteHealthDeps } from './note-health';
+import { createEndWithoutRequest, type EndWithoutRequest } from './end-without-request';
 import { createSubscriptionPace, type SubscriptionPace } from './subscription-pace';
 
-export interface DeliverProcessorDeps {
+export interface DeliverProcessorDeps extends NoteHealthDeps {
   readonly subscription: (id: string) => Subscription | undefined;
   readonly events: Pick<EventRecordStore, 'get'>;
   readonly deliveries: DeliveryStore;
   /** Which deliveries of a subscription may start (its limits, its line). */
   readonly scheduler: DeliveryScheduler;
   readonly send: HttpSender;
-  readonly health: SubscriptionHealth;
-  readonly disableSubscription: (id: string, reason: string, failingSince: Date) => Promise<void>;
-  /** Failing this long without a success disables a subscription. */
-  readonly autoDisableAfterMs: number;
   readonly maxRetryAfterMs: number;
   /**
    * Wait before looking again at a delivery being attempted elsewhere: about as long as the
@@ -98,42 +95,10 @@ export function createDeliverProcessor(
   const busyDelay = (subscriptionId: string) =>
     Math.min(deps.busyDelayMs.max, Math.max(deps.busyDelayMs.min, pace.typicalMs(subscriptionId) ?? 0));
 
-  /**
-   * Ends a delivery as failed (or `discarded`) without a request to the sink. `attempted` counts
-   * it as an attempt (ce-relay tried and could not even build the request), with its error class.
-   */
-  const finishWithoutSending = async (
-    record: DeliveryRecord,
-    reason: string,
-    attempted?: 'request',
-    status: 'failed' | 'discarded' | 'superseded' = 'failed',
-  ) => {
-    const at = now().toISOString();
-    const attempt: DeliveryAttempt = {
-      round: record.round,
-      at,
-      durationMs: 0,
-      ...(attempted ? { errorClass: attempted } : {}),
-      error: reason,
-      outcome: status,
-    };
-    const counted = attempted ? 1 : 0;
-    await deps.deliveries.recordAttempt(record, attempt, {
-      status,
-      attemptCount: record.attemptCount + counted,
-      roundAttempts: record.roundAttempts + counted,
-      updatedAt: at,
-      lastError: reason,
-    });
-    deps.observer?.attempted({
-      delivery: record,
-      attempt: record.attemptCount + counted,
-      outcome: status,
-      sent: false,
-      ...(attempted ? { errorClass: attempted } : {}),
-      error: reason,
-      durationMs: 0,
-    });
+  const endWithoutRequest = createEndWithoutRequest({ ...deps, now });
+  const updateHealth = createNoteHealth(deps);
+  const finishWithoutSending = async (record: DeliveryRecord, end: EndWithoutRequest) => {
+    await endWithoutRequest(record, end);
     return done;
   };
 
@@ -189,7 +154,7 @@ export function createDeliverProcessor(
     } catch (error) {
       // Nothing was sent: the delivery ends failed, with the reason, and can be replayed.
       const reason = `the request could not be built: ${(error as Error).message}`;
-      const decision = await finishWithoutSending(record, reason, 'request');
+      const decision = await finishWithoutSending(record, { status: 'failed', reason, attempted: 'request' });
       await ended('failed', undefined, Promise.resolve());
       return decision;
     }
@@ -274,20 +239,6 @@ export function createDeliverProcessor(
     return next.status === 'pending' ? { kind: 'later', delayMs: next.delayMs } : done;
   };
 
-  const updateHealth = async (subscription: Subscription, outcome: AttemptOutcome, at: Date) => {
-    if (outcome.kind === 'delivered') return deps.health.succeeded(subscription.id);
-    if (outcome.kind === 'give_up' && outcome.disableSubscription) {
-      return deps.disableSubscription(subscription.id, `${outcome.reason} at ${at.toISOString()}`, at);
-    }
-    // A streak that started before the subscription's last status change (e.g. re-enabling) does not count.
-    const streak = await deps.health.failed(subscription.id, at);
-    const since = new Date(Math.max(streak.getTime(), Date.parse(subscription.statusChangedAt)));
-    if (at.getTime() - since.getTime() >= deps.autoDisableAfterMs) {
-      const reason = `every delivery attempt has failed since ${since.toISOString()}`;
-      await deps.disableSubscription(subscription.id, reason, since);
-    }
-  };
-
   return async (job, onSend) => {
     const id = deliveryId(job.eventKey, job.subscriptionId);
     const subscription = deps.subscription(job.subscriptionId);
@@ -358,9 +309,9 @@ export function createDeliverProcessor(
       // Recorded first: for a handed delivery, what it holds is its only hold until then.
       const decision =
         step.kind === 'fail'
-          ? await finishWithoutSending(step.record, step.reason)
+          ? await finishWithoutSending(step.record, { status: 'failed', reason: step.reason })
           : step.kind === 'discard'
-            ? await finishWithoutSending(step.record, DISCARDED, undefined, 'discarded')
+            ? await finishWithoutSending(step.record, { status: 'discarded', reason: DISCARDED })
             : done;
       const status =
         step.kind === 'fail'
@@ -376,7 +327,7 @@ export function createDeliverProcessor(
     if (lane !== undefined && step.subscription.delivery.coalesce === 'latest' && job.round === 0) {
       const laneLength = await deps.scheduler.laneLength(job.subscriptionId, lane);
       if (isSuperseded({ coalesce: 'latest', round: job.round, laneLength })) {
-        await finishWithoutSending(step.record, SUPERSEDED, undefined, 'superseded');
+        await finishWithoutSending(step.record, { status: 'superseded', reason: SUPERSEDED });
         await giveBack('superseded');
         return done;
       }
