@@ -13,7 +13,8 @@ export interface SetAsideItem {
 
 /** Port: where items that break the ingest contract go instead of failing their job. */
 export interface IngestSetAside {
-  record(entry: SetAsideItem): Promise<void>;
+  /** `item`: the item as queued, whatever it is. */
+  record(entry: SetAsideItem, item: unknown): Promise<void>;
 }
 
 /** Entries kept: the newest, so that a flood of bad items cannot fill Redis. */

@@ -40,7 +40,7 @@ async function takeItems(
         at: new Date().toISOString(),
         item: describeItem(candidate),
       };
-      refused.push(options.setAside.record(entry));
+      refused.push(options.setAside.record(entry, candidate));
     }
   });
   await Promise.all(refused);

@@ -5,3 +5,4 @@ export {
   type SubscriptionCacheDeps,
 } from './subscription-cache';
 export { createEventRouter, type EventRouter, type EventRouterDeps } from './event-router';
+export { createIntakeRelease } from './release-intake';

@@ -29,7 +29,7 @@ import {
   createRedisIngestSetAside,
   type KeySpace,
 } from '../queues';
-import { createEventRouter, createSubscriptionCache } from '../routing';
+import { createEventRouter, createIntakeRelease, createSubscriptionCache } from '../routing';
 import { createAddressPolicy } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService, type Subscription } from '../subscriptions';
 import { packageVersion } from './package-info';
@@ -152,6 +152,7 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     onError: throttledWarn(logger, 'first attempt failed before sending; its deliver job will make it'),
   });
   const setAside = createRedisIngestSetAside(records, keys.ingestSetAside);
+  const releaseIntake = createIntakeRelease({ index: subscriptions.index, scheduler });
   const ingest = createIngestWorker({
     connection: ingestConnection,
     prefix: keys.bullPrefix,
@@ -159,12 +160,14 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     claims: createRedisEventClaims(records, claimKeys(keys), config.DEDUPE_WINDOW_SECONDS),
     check: eventProblem,
     setAside: {
-      record: async (entry) => {
+      record: async (entry, item) => {
         logger.error(
           { jobId: entry.jobId, index: entry.index, reason: entry.reason },
           'ingest item set aside',
         );
-        await setAside.record(entry);
+        await setAside.record(entry, item);
+        // Its event was acknowledged: ordered subscriptions' lanes of its key must not wait for it.
+        await releaseIntake(item);
       },
     },
     process: createIngestProcessor({
