@@ -194,7 +194,9 @@ for k = 1, #KEYS, 7 do
       promote(lane, intake, line, lines, ARGV[a + 9], now)
     end
   elseif ARGV[a + 8] == '2' then
-    redis.call('HSET', blocked, key, ARGV[a + 10])
+    -- Only the head under way blocks its key (not a stale job of a delivery skipped since).
+    local head = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
+    if head[1] == key and tonumber(head[2]) < 0 then redis.call('HSET', blocked, key, ARGV[a + 10]) end
   end
   local lined = holdUntil > 0 or redis.call('EXISTS', line) == 1
   if holdUntil > 0 then

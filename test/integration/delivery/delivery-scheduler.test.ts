@@ -359,6 +359,9 @@ describe('lanes of an ordered subscription', () => {
     expect(await blocked.list('sub')).toEqual([]);
     expect(await scheduler.sweep(() => cap(10))).toBe(1);
     expect(names()).toEqual(['e2|0']);
+    // A stale job of the failed delivery, ending again, blocks nothing: it heads no lane any more.
+    await scheduler.release(entry('e1'), cap(10), { block: { lane: 'k' } });
+    expect(await blocked.list('sub')).toEqual([]);
   });
 
   it("lets an ordered subscription's key go on once an earlier event that is not for it is routed", async () => {
