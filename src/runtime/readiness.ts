@@ -12,9 +12,13 @@ export interface ReadinessDeps {
   readonly timeoutMs?: number;
 }
 
+/** `ROLE`'s first element: `master` for a primary, which takes writes. */
+const isPrimary = async (redis: Redis) => ((await redis.call('ROLE')) as unknown[])[0] === 'master';
+
 /**
- * Ready when the process is not shutting down, Redis answers PING in time, still holds ce-relay's
- * data, and every local worker runs.
+ * Ready when the process is not shutting down, its Redis answers in time and is a primary (a node
+ * that a failover turned into a replica takes no writes: nothing may be acknowledged to it), still
+ * holds ce-relay's data, and every local worker runs.
  */
 export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
   const timeoutMs = deps.timeoutMs ?? 1000;
@@ -35,7 +39,7 @@ export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
   return async () => {
     const dataLost = deps.dataLost;
     const [redis, data] = await Promise.all([
-      within(async () => (await deps.redis.ping()) === 'PONG'),
+      within(() => isPrimary(deps.redis)),
       dataLost ? within(async () => (await dataLost()) === undefined) : undefined,
     ]);
     const checks: Record<string, boolean> = { redis };
