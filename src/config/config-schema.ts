@@ -130,6 +130,18 @@ export const configSchema = z.object({
   ENQUEUE_TIMEOUT_MS: positiveInt(2000).describe(
     'How long the API waits for Redis to confirm an enqueue, or to answer any other command of a request (authentication, rate limit, management), before answering 503.',
   ),
+  INGEST_REPLICA_ACKS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(16)
+    .default(0)
+    .describe(
+      'Replicas that must acknowledge the writes of an ingest request (Redis WAIT) before its 202; fewer within INGEST_REPLICA_ACK_TIMEOUT_MS answer 503. 0: no wait (a failover may lose the last writes).',
+    ),
+  INGEST_REPLICA_ACK_TIMEOUT_MS: positiveInt(1000).describe(
+    'How long an ingest request waits for INGEST_REPLICA_ACKS replicas to acknowledge its writes.',
+  ),
   RETRY_AFTER_SECONDS: positiveInt(5).describe('Retry-After sent with 503 when Redis is unreachable.'),
   EMBEDDED_REDIS_DIR: z
     .string()

@@ -48,7 +48,28 @@ export interface BullmqIngestQueueOptions {
   readonly connection: Redis;
   readonly prefix: string;
   readonly claims: EventClaims;
+  /**
+   * Replicas that must acknowledge each flush's writes (WAIT) before its events are answered as
+   * queued, within `timeoutMs`; otherwise the flush fails as Redis being unavailable (503).
+   */
+  readonly replicaAcks?: { readonly replicas: number; readonly timeoutMs: number };
   readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Waits until `replicas` replicas hold every write this connection made (the flush's job and
+ * claims among them). Fewer in time: the error names NOREPLICAS, which callers answer with 503.
+ */
+async function replicated(
+  connection: Redis,
+  { replicas, timeoutMs }: { replicas: number; timeoutMs: number },
+) {
+  const acknowledged = await connection.wait(replicas, timeoutMs);
+  if (acknowledged < replicas) {
+    throw new Error(
+      `NOREPLICAS ${acknowledged} of ${replicas} replicas acknowledged the write in ${timeoutMs} ms`,
+    );
+  }
 }
 
 /**
@@ -91,6 +112,7 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     const owners = await Promise.all(
       jobs.map((job) => options.claims.claim(job.id, job.data.items.map(claimItem))),
     );
+    if (options.replicaAcks) await replicated(options.connection, options.replicaAcks);
     // Each event's occurrence, by identity key: the job that owns it, and whether that is ours.
     const outcomes = new Map<string, EnqueueOutcome>();
     jobs.forEach((job, j) =>

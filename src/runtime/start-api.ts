@@ -61,6 +61,14 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     connection,
     prefix: deps.keys.bullPrefix,
     claims: createRedisEventClaims(connection, claimKeys(deps.keys), config.DEDUPE_WINDOW_SECONDS),
+    ...(config.INGEST_REPLICA_ACKS > 0
+      ? {
+          replicaAcks: {
+            replicas: config.INGEST_REPLICA_ACKS,
+            timeoutMs: config.INGEST_REPLICA_ACK_TIMEOUT_MS,
+          },
+        }
+      : {}),
     onError: onRedisError,
   });
   await waitForReady(connection, 3_000);
