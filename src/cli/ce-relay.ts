@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, processEnvironment } from '../config';
-import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
-import { acknowledgeDataLoss, DEFAULT_REDIS_URL, findRunningRedis } from '../runtime';
+import { createKeySpace, createRedisConnection, describeTarget, waitForReady } from '../queues';
+import { acknowledgeDataLoss, configuredRedis, DEFAULT_REDIS_URL, findRunningRedis } from '../runtime';
 import { createApiKeyService, createRedisApiKeyStore } from '../security';
 import { KEYS_USAGE, runKeysCommand } from './keys-command';
 
@@ -28,22 +28,22 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ce-relay: ${error.message}\n`);
     return 2;
   }
-  const url = await findRunningRedis({
-    configuredUrl: config.REDIS_URL,
+  const target = await findRunningRedis({
+    configured: configuredRedis(config),
     embeddedDir: config.EMBEDDED_REDIS_DIR,
   });
-  if (url === undefined) {
+  if (target === undefined) {
     process.stderr.write(
       `ce-relay: no Redis answers at ${config.REDIS_URL ?? `${DEFAULT_REDIS_URL} and no embedded Redis of npm start is running`}; set REDIS_URL to the Redis that ce-relay uses\n`,
     );
     return 1;
   }
-  const redis = createRedisConnection(url, 'command');
+  const redis = createRedisConnection(target, 'command');
   redis.on('error', () => undefined);
   try {
     if (!(await waitForReady(redis, 3_000))) {
       process.stderr.write(
-        `ce-relay: no Redis answers at ${url}; set REDIS_URL to the Redis that ce-relay uses\n`,
+        `ce-relay: no Redis answers at ${describeTarget(target)}; set REDIS_URL (or REDIS_SENTINELS) to the Redis that ce-relay uses\n`,
       );
       return 1;
     }

@@ -10,6 +10,8 @@ export {
 export { claimItem, createRedisEventClaims, type ClaimItem, type EventClaims } from './event-claims';
 export {
   createRedisConnection,
+  describeTarget,
+  type RedisTarget,
   waitForReady,
   isRedisUnavailableError,
   type ConnectionRole,

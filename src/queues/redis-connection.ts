@@ -1,6 +1,43 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export type ConnectionRole = 'producer' | 'worker' | 'command';
+
+/** Where ce-relay's Redis is: one node by URL, or the primary that Sentinel names. */
+export type RedisTarget =
+  | { readonly url: string }
+  | {
+      readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+      readonly name: string;
+      readonly username?: string;
+      readonly password?: string;
+      readonly sentinelPassword?: string;
+      readonly tls?: boolean;
+    };
+
+/** A target for logs: no passwords. */
+export function describeTarget(target: RedisTarget): string {
+  if ('url' in target) {
+    if (!URL.canParse(target.url)) return target.url;
+    const parsed = new URL(target.url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  }
+  return `sentinel ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (${target.name})`;
+}
+
+function connect(target: RedisTarget, options: RedisOptions): Redis {
+  if ('url' in target) return new Redis(target.url, options);
+  return new Redis({
+    ...options,
+    sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+    name: target.name,
+    role: 'master',
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+    ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+  });
+}
 
 /**
  * Builds an ioredis connection for one role:
@@ -11,14 +48,19 @@ export type ConnectionRole = 'producer' | 'worker' | 'command';
  * - `worker`: BullMQ workers need `maxRetriesPerRequest: null` and wait for Redis to return;
  * - `command`: plain commands (records, readiness) with a bounded wait.
  */
-export function createRedisConnection(url: string, role: ConnectionRole, commandTimeoutMs = 2_000): Redis {
+export function createRedisConnection(
+  target: RedisTarget | string,
+  role: ConnectionRole,
+  commandTimeoutMs = 2_000,
+): Redis {
+  const to = typeof target === 'string' ? { url: target } : target;
   const common = {
     connectTimeout: 2_000,
     lazyConnect: false,
     retryStrategy: (attempt: number) => Math.min(200 * attempt, 2_000),
   };
-  if (role === 'worker') return new Redis(url, { ...common, maxRetriesPerRequest: null });
-  return new Redis(url, {
+  if (role === 'worker') return connect(to, { ...common, maxRetriesPerRequest: null });
+  return connect(to, {
     ...common,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -8,6 +8,7 @@ export {
 } from './redis-server-process';
 export {
   resolveRedis,
+  configuredRedis,
   findRunningRedis,
   NoRedisError,
   DEFAULT_REDIS_URL,

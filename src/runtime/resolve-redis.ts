@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Config } from '../config';
 import type { Logger } from '../logging';
+import { describeTarget, type RedisTarget } from '../queues';
 import {
   freePort,
   isRedisServerInstalled,
@@ -11,8 +13,25 @@ import {
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** The Redis the configuration names: REDIS_URL, or REDIS_SENTINELS; undefined when neither is set. */
+export function configuredRedis(config: Config): RedisTarget | undefined {
+  if (config.REDIS_URL) return { url: config.REDIS_URL };
+  if (config.REDIS_SENTINELS.length === 0) return undefined;
+  return {
+    sentinels: config.REDIS_SENTINELS.map((address) => {
+      const colon = address.lastIndexOf(':');
+      return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+    }),
+    name: config.REDIS_SENTINEL_NAME!,
+    ...(config.REDIS_USERNAME ? { username: config.REDIS_USERNAME } : {}),
+    ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}),
+    ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
+    tls: config.REDIS_TLS,
+  };
+}
+
 export interface ResolvedRedis {
-  readonly url: string;
+  readonly target: RedisTarget;
   /** Set when ce-relay started its own redis-server; stop it on exit. */
   readonly embedded?: RedisServerProcess;
 }
@@ -48,8 +67,8 @@ async function answersPing(url: string): Promise<boolean> {
 }
 
 export interface ResolveRedisOptions {
-  /** `REDIS_URL`; when set it is used as is. */
-  readonly configuredUrl: string | undefined;
+  /** `REDIS_URL` or `REDIS_SENTINELS` (`configuredRedis`); when set it is used as is. */
+  readonly configured: RedisTarget | undefined;
   readonly embeddedDir: string;
   readonly logger: Logger;
   /** Where to look when nothing is configured. */
@@ -66,9 +85,9 @@ export interface ResolveRedisOptions {
  */
 export async function resolveRedis(options: ResolveRedisOptions): Promise<ResolvedRedis> {
   const { logger } = options;
-  if (options.configuredUrl) {
-    logger.info({ url: redactUrl(options.configuredUrl) }, 'using the Redis of REDIS_URL');
-    return { url: options.configuredUrl };
+  if (options.configured) {
+    logger.info({ redis: describeTarget(options.configured) }, 'using the configured Redis');
+    return { target: options.configured };
   }
   const defaultUrl = options.defaultUrl ?? DEFAULT_REDIS_URL;
   if (await answersPing(defaultUrl)) {
@@ -76,7 +95,7 @@ export async function resolveRedis(options: ResolveRedisOptions): Promise<Resolv
       { url: defaultUrl },
       `REDIS_URL is not set: using the Redis that answers at ${defaultUrl}; set REDIS_URL to choose`,
     );
-    return { url: defaultUrl };
+    return { target: { url: defaultUrl } };
   }
   const binary = options.redisServerBinary ?? 'redis-server';
   if (!isRedisServerInstalled(binary)) throw new NoRedisError(defaultUrl);
@@ -90,7 +109,7 @@ export async function resolveRedis(options: ResolveRedisOptions): Promise<Resolv
     `REDIS_URL is not set and no Redis answers at ${defaultUrl}: started an embedded redis-server (AOF on, data in ${dir}); it stops with ce-relay`,
   );
   return {
-    url: embedded.url,
+    target: { url: embedded.url },
     embedded: {
       ...embedded,
       async stop() {
@@ -105,26 +124,18 @@ export async function resolveRedis(options: ResolveRedisOptions): Promise<Resolv
 export const embeddedUrlFile = (embeddedDir: string): string => path.join(path.resolve(embeddedDir), 'url');
 
 /**
- * The Redis `npm start` would use, for the CLI: `REDIS_URL`, else the default address when it
- * answers, else a running embedded Redis's (its URL file); undefined when none answers.
+ * The Redis `npm start` would use, for the CLI: the configured one, else the default address when
+ * it answers, else a running embedded Redis's (its URL file); undefined when none answers.
  */
 export async function findRunningRedis(options: {
-  readonly configuredUrl: string | undefined;
+  readonly configured: RedisTarget | undefined;
   readonly embeddedDir: string;
   readonly defaultUrl?: string;
-}): Promise<string | undefined> {
-  if (options.configuredUrl) return options.configuredUrl;
+}): Promise<RedisTarget | undefined> {
+  if (options.configured) return options.configured;
   const defaultUrl = options.defaultUrl ?? DEFAULT_REDIS_URL;
-  if (await answersPing(defaultUrl)) return defaultUrl;
+  if (await answersPing(defaultUrl)) return { url: defaultUrl };
   const file = embeddedUrlFile(options.embeddedDir);
   const url = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  return url && (await answersPing(url)) ? url : undefined;
-}
-
-/** A Redis URL without its password, for logs. */
-function redactUrl(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+  return url && (await answersPing(url)) ? { url } : undefined;
 }

@@ -5,7 +5,7 @@ import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
 import { createDataMarker, type DataMarker } from './data-marker';
 import { createReadinessCheck } from './readiness';
 import { redisDurabilityWarnings } from './redis-durability-check';
-import { resolveRedis } from './resolve-redis';
+import { configuredRedis, resolveRedis } from './resolve-redis';
 import { createProcessMetrics } from './process-metrics';
 import { startApi } from './start-api';
 import { startOpsListener } from './start-ops-listener';
@@ -32,20 +32,20 @@ export async function runService(
   relay: RelayConfig = { upstreams: [] },
 ): Promise<RunningService> {
   const redis = await resolveRedis({
-    configuredUrl: config.REDIS_URL,
+    configured: configuredRedis(config),
     embeddedDir: config.EMBEDDED_REDIS_DIR,
     logger,
   });
   const keys = createKeySpace(config.KEY_PREFIX);
   let draining = false;
-  const health = createRedisConnection(redis.url, 'command');
+  const health = createRedisConnection(redis.target, 'command');
   health.on('error', () => undefined);
   const processMetrics = createProcessMetrics(config, health, keys, logger);
   const { metrics, source } = processMetrics;
   const workers =
     config.ROLE === 'api'
       ? undefined
-      : startWorkers({ config, relay, redisUrl: redis.url, keys, logger, metrics });
+      : startWorkers({ config, relay, redis: redis.target, keys, logger, metrics });
   if (workers) processMetrics.countBacklogsOf(() => workers.subscriptionIds());
   const guard = watchForDataLoss(createDataMarker(health, keys.dataMarker), logger);
   const readiness = createReadinessCheck({
@@ -63,7 +63,7 @@ export async function runService(
       ? undefined
       : startApi({
           config,
-          redisUrl: redis.url,
+          redis: redis.target,
           keys,
           logger,
           readiness,

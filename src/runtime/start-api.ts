@@ -19,6 +19,7 @@ import {
   createRedisConnection,
   waitForReady,
   type KeySpace,
+  type RedisTarget,
 } from '../queues';
 import type { Redis } from 'ioredis';
 import {
@@ -40,7 +41,7 @@ export interface RunningApi {
 
 export interface StartApiDeps {
   readonly config: Config;
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly keys: KeySpace;
   readonly logger: Logger;
   readonly readiness: ReadinessCheck;
@@ -54,7 +55,7 @@ export interface StartApiDeps {
 /** Builds the ingest queue and the HTTP app, and listens on HOST:PORT. */
 export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const { config, logger } = deps;
-  const connection = createRedisConnection(deps.redisUrl, 'producer', config.ENQUEUE_TIMEOUT_MS);
+  const connection = createRedisConnection(deps.redis, 'producer', config.ENQUEUE_TIMEOUT_MS);
   const onRedisError = throttledWarn(logger, 'Redis connection error (ingest answers 503 until it is back)');
   connection.on('error', onRedisError);
   const queue = createBullmqIngestQueue({

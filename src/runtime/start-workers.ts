@@ -28,6 +28,7 @@ import {
   createRedisEventClaims,
   createRedisIngestSetAside,
   type KeySpace,
+  type RedisTarget,
 } from '../queues';
 import { createEventRouter, createIntakeRelease, createSubscriptionCache } from '../routing';
 import { createAddressPolicy } from '../security';
@@ -51,7 +52,7 @@ export interface StartWorkersDeps {
   readonly config: Config;
   /** Upstreams for enrichment (`RELAY_CONFIG`); none means events go on as they arrived. */
   readonly relay: RelayConfig;
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly keys: KeySpace;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -64,7 +65,7 @@ export interface StartWorkersDeps {
 export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const { config, keys, logger, metrics } = deps;
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
-  const connect = () => createRedisConnection(deps.redisUrl, 'worker').on('error', onError);
+  const connect = () => createRedisConnection(deps.redis, 'worker').on('error', onError);
   // BullMQ's connections, then `records`: ce-relay's own per-delivery commands. Not auto-pipelined:
   // the stores batch the commands of one turn of the event loop themselves (`createBatchedScript`),
   // and ioredis's auto-pipelining would wait another turn before writing.

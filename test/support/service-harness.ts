@@ -26,8 +26,10 @@ export class ServiceHarness {
     env: Record<string, string> = {},
     relay?: RelayConfig,
     redisOptions: { appendfsync?: 'always' | 'everysec' } = {},
+    /** A Redis the test started itself (the harness stops it). */
+    given?: TestRedis,
   ): Promise<ServiceHarness> {
-    const redis = await TestRedis.start(redisOptions);
+    const redis = given ?? (await TestRedis.start(redisOptions));
     const prefix = uniquePrefix('service');
     const config = loadConfig({
       REDIS_URL: redis.url,

@@ -54,26 +54,27 @@ describe('runService (ROLE=all)', () => {
 
 describe('resolveRedis', () => {
   it('uses REDIS_URL as given', async () => {
-    expect(await resolveRedis({ configuredUrl: redis.url, embeddedDir: 'unused', logger: silent })).toEqual({
-      url: redis.url,
+    const configured = { url: redis.url };
+    expect(await resolveRedis({ configured, embeddedDir: 'unused', logger: silent })).toEqual({
+      target: configured,
     });
   });
 
   it('uses the default address when a Redis answers there', async () => {
     const resolved = await resolveRedis({
-      configuredUrl: undefined,
+      configured: undefined,
       defaultUrl: redis.url,
       embeddedDir: 'unused',
       logger: silent,
     });
-    expect(resolved).toEqual({ url: redis.url });
+    expect(resolved).toEqual({ target: { url: redis.url } });
   });
 
   it('starts an embedded redis-server (AOF on, noeviction) when nothing answers', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ce-relay-embedded-')), 'redis');
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const resolved = await resolveRedis({
-      configuredUrl: undefined,
+      configured: undefined,
       defaultUrl: nobody,
       embeddedDir: dir,
       logger: silent,
@@ -81,19 +82,19 @@ describe('resolveRedis', () => {
     try {
       expect(resolved.embedded).toBeDefined();
       const { Redis } = await import('ioredis');
-      const client = new Redis(resolved.url);
+      const client = new Redis((resolved.target as { url: string }).url);
       expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
       expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
       expect(await client.config('GET', 'dir')).toEqual(['dir', dir]);
       client.disconnect();
       // The CLI finds it through the URL file it leaves beside its data, and not once it stopped.
-      expect(await findRunningRedis({ configuredUrl: undefined, embeddedDir: dir, defaultUrl: nobody })).toBe(
-        resolved.url,
+      expect(await findRunningRedis({ configured: undefined, embeddedDir: dir, defaultUrl: nobody })).toEqual(
+        resolved.target,
       );
     } finally {
       await resolved.embedded?.stop();
     }
-    expect(await findRunningRedis({ configuredUrl: undefined, embeddedDir: dir, defaultUrl: nobody })).toBe(
+    expect(await findRunningRedis({ configured: undefined, embeddedDir: dir, defaultUrl: nobody })).toBe(
       undefined,
     );
   });
@@ -101,7 +102,7 @@ describe('resolveRedis', () => {
   it('says how to get Redis when there is none at all', async () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const attempt = resolveRedis({
-      configuredUrl: undefined,
+      configured: undefined,
       defaultUrl: nobody,
       embeddedDir: 'unused',
       logger: silent,

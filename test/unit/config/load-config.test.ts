@@ -23,6 +23,46 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8080);
   });
 
+  it.each<[string, Record<string, string>, string[]]>([
+    [
+      'REDIS_URL and REDIS_SENTINELS together',
+      { REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_SENTINELS: set REDIS_URL or REDIS_SENTINELS, not both'],
+    ],
+    [
+      'sentinels without the name of the primary',
+      { REDIS_SENTINELS: 's1:26379' },
+      ['REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS'],
+    ],
+    [
+      'a name without sentinels',
+      { REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_SENTINEL_NAME: goes with REDIS_SENTINELS'],
+    ],
+    [
+      'a sentinel without its port',
+      { REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'm' },
+      ['REDIS_SENTINELS.0: must be host:port'],
+    ],
+  ])('refuses %s, saying why', (_name, env, issues) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual(issues);
+    }
+  });
+
+  it('takes sentinels with the name of their primary', () => {
+    const config = loadConfig({
+      REDIS_SENTINELS: 's1:26379, s2:26380',
+      REDIS_SENTINEL_NAME: 'm',
+      REDIS_TLS: 'true',
+    });
+    expect(config.REDIS_SENTINELS).toEqual(['s1:26379', 's2:26380']);
+    expect(config.REDIS_TLS).toBe(true);
+  });
+
   it('lists every problem in one error', () => {
     let error: ConfigError | undefined;
     try {
