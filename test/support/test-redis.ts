@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startRedisServer, type RedisServerProcess } from '../../src/runtime';
+import { eventually } from './eventually';
 
 /**
  * A private redis-server for one integration test file: a free port, a temp data dir (AOF on),
@@ -45,6 +46,23 @@ export class TestRedis {
     client.on('error', () => undefined);
     this.clients.push(client);
     return client;
+  }
+
+  /** Makes this server a replica of `primary` and waits until it has synced with it. */
+  async follow(primary: TestRedis): Promise<void> {
+    const client = this.client();
+    await client.replicaof('127.0.0.1', String(primary.port));
+    const synced = await eventually(
+      async () => (await client.info('replication')).includes('master_link_status:up'),
+      (up) => up,
+      10_000,
+    );
+    if (!synced) throw new Error(`redis ${this.port} did not sync with ${primary.port} in time`);
+  }
+
+  /** Makes this server a primary again (`REPLICAOF NO ONE`). */
+  async promote(): Promise<void> {
+    await this.client().replicaof('NO', 'ONE');
   }
 
   async kill(): Promise<void> {

@@ -1,19 +1,8 @@
-import { eventually } from '../../support/eventually';
 import { ServiceHarness } from '../../support/service-harness';
 import { TestRedis } from '../../support/test-redis';
 
 let harness: ServiceHarness;
 let replica: TestRedis;
-
-const follow = async () => {
-  const client = replica.client();
-  await client.replicaof('127.0.0.1', String(harness.redis.port));
-  await eventually(
-    async () => (await client.info('replication')).includes('master_link_status:up'),
-    (up) => up,
-    10_000,
-  );
-};
 
 beforeAll(async () => {
   harness = await ServiceHarness.start({
@@ -22,7 +11,7 @@ beforeAll(async () => {
     INGEST_REPLICA_ACK_TIMEOUT_MS: '300',
   });
   replica = await TestRedis.start();
-  await follow();
+  await replica.follow(harness.redis);
 });
 afterAll(async () => {
   await harness.stop();
@@ -47,7 +36,7 @@ it('answers 202 only once a replica holds the event, and 503 while none acknowle
   expect((await post('without-replica')).status).toBe(503);
 
   await replica.restart();
-  await follow();
+  await replica.follow(harness.redis);
   const retried = await post('without-replica');
   expect(retried.status).toBe(202);
 });

@@ -15,13 +15,7 @@ beforeAll(async () => {
   // The harness's Redis is the primary at first; ce-relay finds it through the sentinel only.
   const primary = await TestRedis.start();
   replica = await TestRedis.start();
-  const follower = replica.client();
-  await follower.replicaof('127.0.0.1', String(primary.port));
-  await eventually(
-    async () => (await follower.info('replication')).includes('master_link_status:up'),
-    (up) => up,
-    10_000,
-  );
+  await replica.follow(primary);
   sentinel = await TestSentinel.start(PRIMARY, primary.port);
   harness = await ServiceHarness.start(
     { REDIS_URL: '', REDIS_SENTINELS: sentinel.address, REDIS_SENTINEL_NAME: PRIMARY },

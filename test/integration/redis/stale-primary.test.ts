@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Whatever the test left, both are primaries again before the service drains.
-  await harness.redis.client().replicaof('NO', 'ONE');
+  await harness.redis.promote();
   await harness.stop();
   await other.stop();
 });
@@ -32,27 +32,15 @@ it('answers 503, never 202, and is not ready while its Redis is a replica; both 
   expect((await post('before')).status).toBe(202);
 
   // A failover: the other server, a replica holding the same data, is promoted; ours follows it.
-  const admin = harness.redis.client();
-  const promoted = other.client();
-  await promoted.replicaof('127.0.0.1', String(harness.redis.port));
-  await eventually(
-    async () => (await promoted.info('replication')).includes('master_link_status:up'),
-    (up) => up,
-    10_000,
-  );
-  await promoted.replicaof('NO', 'ONE');
-  await admin.replicaof('127.0.0.1', String(other.port));
-  await eventually(
-    async () => (await admin.info('replication')).includes('master_link_status:up'),
-    (up) => up,
-    10_000,
-  );
+  await other.follow(harness.redis);
+  await other.promote();
+  await harness.redis.follow(other);
   expect(await readyz()).toBe(503);
   const refused = await post('while-replica');
   expect(refused.status).toBe(503);
   expect(refused.headers['retry-after']).toBeDefined();
 
-  await admin.replicaof('NO', 'ONE');
+  await harness.redis.promote();
   await eventually(readyz, (status) => status === 200, 10_000);
   expect((await post('after')).status).toBe(202);
 });

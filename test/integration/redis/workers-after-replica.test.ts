@@ -13,18 +13,11 @@ beforeAll(async () => {
   sink = await LocalSink.start();
 });
 afterAll(async () => {
-  await harness.redis.client().replicaof('NO', 'ONE');
+  await harness.redis.promote();
   await harness.stop();
   await other.stop();
   await sink.close();
 });
-
-const linkUp = async (client: ReturnType<TestRedis['client']>) =>
-  eventually(
-    async () => (await client.info('replication')).includes('master_link_status:up'),
-    (up) => up,
-    10_000,
-  );
 
 it('workers deliver again, and stop when asked, after their Redis was a replica for a while', async () => {
   await harness.subscribe({ sink: sink.url, types: ['replica.test'] });
@@ -36,18 +29,14 @@ it('workers deliver again, and stop when asked, after their Redis was a replica 
     (n) => n === 1,
   );
 
-  const ours = harness.redis.client();
-  const theirs = other.client();
-  await theirs.replicaof('127.0.0.1', String(harness.redis.port));
-  await linkUp(theirs);
-  await theirs.replicaof('NO', 'ONE');
-  await ours.replicaof('127.0.0.1', String(other.port));
-  await linkUp(ours);
+  await other.follow(harness.redis);
+  await other.promote();
+  await harness.redis.follow(other);
   // A while as a replica: the workers' writes fail meanwhile.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   // And back: ours is the primary again, with the other's data.
-  await theirs.replicaof('127.0.0.1', String(harness.redis.port));
-  await ours.replicaof('NO', 'ONE');
+  await other.client().replicaof('127.0.0.1', String(harness.redis.port));
+  await harness.redis.promote();
 
   expect(
     (
