@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { createScriptRunner } from './eval-script';
 import { createMicroBatcher } from './micro-batcher';
 
@@ -20,7 +20,7 @@ const MAX_ITEMS = 200;
  * Each caller gets its items' results, or the error of the whole call.
  */
 export function createBatchedScript<O>(
-  redis: Redis,
+  redis: RedisClient,
   lua: string,
 ): (items: readonly ScriptItem[]) => Promise<O[]> {
   const run = createScriptRunner(redis, lua);

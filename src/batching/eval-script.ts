@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Command, type Redis } from 'ioredis';
+import { Command } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 
 /**
  * Runs a Lua script by its SHA1 (EVALSHA), and by its text (EVAL) when Redis does not have it
@@ -11,7 +12,7 @@ import { Command, type Redis } from 'ioredis';
  * carry their `{prefix}`).
  */
 export function createScriptRunner(
-  redis: Redis,
+  redis: RedisClient,
   lua: string,
 ): (keys: readonly string[], argv: readonly string[]) => Promise<unknown> {
   const sha = createHash('sha1').update(lua).digest('hex');

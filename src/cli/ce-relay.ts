@@ -1,6 +1,12 @@
 import { ConfigError, loadConfig, processEnvironment } from '../config';
-import { createKeySpace, createRedisConnection, describeTarget, waitForReady } from '../queues';
-import { acknowledgeDataLoss, configuredRedis, DEFAULT_REDIS_URL, findRunningRedis } from '../runtime';
+import { createShards, createRedisConnection, describeTarget, waitForReady } from '../queues';
+import {
+  acknowledgeDataLoss,
+  configuredRedis,
+  dataMarkerKeys,
+  DEFAULT_REDIS_URL,
+  findRunningRedis,
+} from '../runtime';
 import { createApiKeyService, createRedisApiKeyStore } from '../security';
 import { KEYS_USAGE, runKeysCommand } from './keys-command';
 
@@ -43,17 +49,17 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     if (!(await waitForReady(redis, 3_000))) {
       process.stderr.write(
-        `ce-relay: no Redis answers at ${describeTarget(target)}; set REDIS_URL (or REDIS_SENTINELS) to the Redis that ce-relay uses\n`,
+        `ce-relay: no Redis answers at ${describeTarget(target)}; set REDIS_URL (or REDIS_SENTINELS, or REDIS_CLUSTER_NODES) to the Redis that ce-relay uses\n`,
       );
       return 1;
     }
-    const space = createKeySpace(config.KEY_PREFIX);
+    const shards = createShards(config.KEY_PREFIX, config.REDIS_SHARDS);
     if (redisCommand) {
-      const marker = await acknowledgeDataLoss(redis, space.dataMarker);
+      const marker = await acknowledgeDataLoss(redis, dataMarkerKeys(shards));
       process.stdout.write(`acknowledged: ce-relay's processes take Redis as it is now (${marker})\n`);
       return 0;
     }
-    const keys = createApiKeyService({ store: createRedisApiKeyStore(redis, space.apiKeys) });
+    const keys = createApiKeyService({ store: createRedisApiKeyStore(redis, shards.control.apiKeys) });
     return await runKeysCommand(rest, {
       keys,
       out: (line) => process.stdout.write(`${line}\n`),

@@ -51,6 +51,11 @@ export const configSchema = z
       .describe(
         'Redis Sentinel addresses (host:port, comma-separated): ce-relay connects to the primary they name (REDIS_SENTINEL_NAME) and follows it across failovers. Not with REDIS_URL.',
       ),
+    REDIS_CLUSTER_NODES: commaList
+      .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port')))
+      .describe(
+        'Redis Cluster nodes to start from (host:port, comma-separated): ce-relay learns the rest from them and follows the cluster across failovers. Not with REDIS_URL or REDIS_SENTINELS.',
+      ),
     REDIS_SENTINEL_NAME: z
       .string()
       .min(1)
@@ -60,12 +65,16 @@ export const configSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('With REDIS_SENTINELS: the user of the Redis servers (with REDIS_URL it is in the URL).'),
+      .describe(
+        'With REDIS_SENTINELS or REDIS_CLUSTER_NODES: the user of the Redis servers (with REDIS_URL it is in the URL).',
+      ),
     REDIS_PASSWORD: z
       .string()
       .min(1)
       .optional()
-      .describe('With REDIS_SENTINELS: the password of the Redis servers (with REDIS_URL it is in the URL).'),
+      .describe(
+        'With REDIS_SENTINELS or REDIS_CLUSTER_NODES: the password of the Redis servers (with REDIS_URL it is in the URL).',
+      ),
     REDIS_SENTINEL_PASSWORD: z
       .string()
       .min(1)
@@ -75,12 +84,46 @@ export const configSchema = z
       .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
       .default('false')
       .transform((value) => value === 'true')
-      .describe('With REDIS_SENTINELS: TLS to the sentinels and the servers (with REDIS_URL: rediss://).'),
+      .describe(
+        'With REDIS_SENTINELS or REDIS_CLUSTER_NODES: TLS to the sentinels and the servers (with REDIS_URL: rediss://).',
+      ),
     KEY_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (1-32 characters)')
       .default('cer')
       .describe('Prefix of every Redis key (wrapped in a hash tag, e.g. {cer}).'),
+    REDIS_SHARDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(1)
+      .describe(
+        'Virtual shards the event pipeline is split into, each in its own Redis Cluster hash slot (docs/scaling-out.md). Fixed at deploy time: changing it is an offline operation.',
+      ),
+    WORKER_SHARDS: commaList
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^\d{1,4}(-\d{1,4})?$/, 'shard numbers (3) or ranges (0-7), comma-separated')
+            .transform((item, ctx) => {
+              const [from = 0, to = from] = item.split('-').map(Number);
+              if (to < from) {
+                ctx.addIssue({
+                  code: 'custom',
+                  message: 'shard numbers (3) or ranges (0-7), comma-separated',
+                });
+                return z.NEVER;
+              }
+              return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+            }),
+        ),
+      )
+      .transform((ranges) => [...new Set(ranges.flat())].sort((a, b) => a - b))
+      .describe(
+        "The shards this process's workers serve (e.g. 0-7 or 0,2,4); unset: all of them. Every shard needs a worker somewhere.",
+      ),
     MAX_BODY_BYTES: positiveInt(1024 * 1024).describe('Largest accepted request body, in bytes.'),
     DEDUPE_WINDOW_SECONDS: positiveInt(86_400).describe(
       'How long a (source, id) pair is remembered to drop repeats.',
@@ -252,8 +295,22 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     const sentinels = config.REDIS_SENTINELS.length > 0;
+    const cluster = config.REDIS_CLUSTER_NODES.length > 0;
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (sentinels && config.REDIS_URL) issue('REDIS_SENTINELS', 'set REDIS_URL or REDIS_SENTINELS, not both');
+    const modes = [
+      config.REDIS_URL && 'REDIS_URL',
+      sentinels && 'REDIS_SENTINELS',
+      cluster && 'REDIS_CLUSTER_NODES',
+    ];
+    const set = modes.filter((mode): mode is string => typeof mode === 'string');
+    if (set.length > 1)
+      issue(set[1]!, `set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES, not ${set.join(' and ')}`);
+    const beyond = config.WORKER_SHARDS.find((shard) => shard >= config.REDIS_SHARDS);
+    if (beyond !== undefined)
+      issue(
+        'WORKER_SHARDS',
+        `names shard ${beyond}; shards are numbered 0 to ${config.REDIS_SHARDS - 1} (REDIS_SHARDS=${config.REDIS_SHARDS})`,
+      );
     if (sentinels && !config.REDIS_SENTINEL_NAME)
       issue('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS');
     if (!sentinels && config.REDIS_SENTINEL_NAME) issue('REDIS_SENTINEL_NAME', 'goes with REDIS_SENTINELS');

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { SKIP } from './delivery-scheduler-scripts';
 import type { SchedulerKeys } from './redis-delivery-scheduler';
 
@@ -20,12 +20,12 @@ export interface BlockedKeys {
   skip(subscriptionId: string, eventKey: string): Promise<boolean>;
 }
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   ceSkipBlocked(...keysAndArgs: string[]): Promise<number>;
 };
 
 export function createRedisBlockedKeys(
-  redis: Redis,
+  redis: RedisClient,
   keys: Pick<SchedulerKeys, 'blocked' | 'lane' | 'intake' | 'line' | 'lines'>,
   now: () => number = Date.now,
 ): BlockedKeys {

@@ -22,7 +22,12 @@ export type {
   FinalStatus,
 } from './delivery-record';
 export { DELIVERY_STATUSES, FINAL_STATUSES, isFinal } from './delivery-record';
-export { createRedisDeliveryStore, type DeliveryKeys, type RetentionSeconds } from './redis-delivery-store';
+export {
+  createRedisDeliveryStore,
+  listPosition,
+  type DeliveryKeys,
+  type RetentionSeconds,
+} from './redis-delivery-store';
 export { createLocalSlotGate, type LocalSlotGateOptions } from './local-slot-gate';
 export { createRedisSubscriptionHealth, type SubscriptionHealth } from './subscription-health';
 export { createDeliverProcessor, type DeliverProcessorDeps } from './deliver-processor';
@@ -67,3 +72,11 @@ export {
 export { createRedisBlockedKeys, type BlockedKey, type BlockedKeys } from './blocked-keys';
 export { createHandedAttempts, type HandedAttempts, type HandedAttemptsDeps } from './handed-attempts';
 export { handOnWhile } from './hand-on-while';
+export { shareOfLimits, withSharedLimits } from './shared-limits';
+export {
+  blockedKeysAcrossShards,
+  deliveriesAcrossShards,
+  mergeBacklogs,
+  replayAcrossShards,
+  type DeliveryReads,
+} from './across-shards';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { createBatchedScript, type ScriptItem } from '../batching';
 import { ADMIT, ENTER, LINE_UP, RELEASE, SWEEP } from './delivery-scheduler-scripts';
 import type { Admission, DeliveryLimits, DeliveryScheduler, LineEntry } from './delivery-scheduler';
@@ -49,7 +49,7 @@ function entries(subscriptionId: string, members: readonly string[]): LineEntry[
  * processes; the decisions of one turn of the event loop share one command.
  */
 export function createRedisDeliveryScheduler(
-  redis: Redis,
+  redis: RedisClient,
   options: RedisDeliverySchedulerOptions,
 ): DeliveryScheduler {
   const { keys } = options;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { createBatchedScript } from '../batching';
 import {
   ATTEMPT_FIELDS,
@@ -36,7 +36,11 @@ export interface RetentionSeconds {
 /** Index members sort by creation time, then id: "<ms, 15 digits>|<id>". */
 const member = (ms: number, id: string) => `${String(ms).padStart(15, '0')}|${id}`;
 
-type Scripted = Redis & {
+/** A delivery's place in the listing indexes, and the cursor of a page that ends with it. */
+export const listPosition = (record: Pick<DeliveryRecord, 'createdAt' | 'id'>) =>
+  member(Date.parse(record.createdAt), record.id);
+
+type Scripted = RedisClient & {
   ceBeginReplay(k1: string, k2: string, k3: string, ...argv: string[]): Promise<number>;
 };
 
@@ -76,7 +80,7 @@ const SCAN_BATCH = 200;
  * index entries of expired records are skipped when listing.
  */
 export function createRedisDeliveryStore(
-  redis: Redis,
+  redis: RedisClient,
   keys: DeliveryKeys,
   retention: RetentionSeconds,
 ): DeliveryStore {

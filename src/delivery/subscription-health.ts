@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { createBatchedScript } from '../batching';
 
 /** Port: since when a subscription's attempts have been failing without a success in between. */
@@ -24,7 +24,7 @@ return ended`;
 
 /** Failing streaks in Redis; successes noted during the same turn of the event loop share one command. */
 export function createRedisSubscriptionHealth(
-  redis: Redis,
+  redis: RedisClient,
   key: (subscriptionId: string) => string,
 ): SubscriptionHealth {
   const succeededMany = createBatchedScript<number>(redis, SUCCEEDED);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { createRedisSlidingWindow } from '../security';
 
 /** Port: may one more request go to this upstream now? Shared by every worker process. */
@@ -18,7 +18,7 @@ const JITTER_MARGIN_MS = 100;
 
 /** The upstream's limit as a shared sliding window in Redis, plus a shared pause after a 429. */
 export function createRedisUpstreamRateLimiter(
-  redis: Redis,
+  redis: RedisClient,
   keys: { window: (upstream: string) => string; pause: (upstream: string) => string },
   now: () => number = Date.now,
 ): UpstreamRateLimiter {

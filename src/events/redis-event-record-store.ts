@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import { createBatchedScript } from '../batching';
 import type { EventRecord, EventRecordStore } from './event-record-store';
 
 export interface RedisEventRecordStoreOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Maps an event key to its Redis key. */
   readonly recordKey: (eventKey: string) => string;
   /** Records expire after this long (documented retention). */

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { BlockedKeys, DeliveryStore, ReplayService } from '../delivery';
+import type { BlockedKeys, DeliveryReads, ReplayService } from '../delivery';
 import type { EventRecordStore } from '../events';
 import type { Logger } from '../logging';
 import type { ApiKeyService, KeyAuthenticator } from '../security';
@@ -23,7 +23,7 @@ export interface AppDeps {
     readonly authenticator: KeyAuthenticator;
     readonly keys: ApiKeyService;
     readonly subscriptions: SubscriptionService;
-    readonly deliveries: DeliveryStore;
+    readonly deliveries: DeliveryReads;
     readonly events: Pick<EventRecordStore, 'get'>;
     readonly replay: ReplayService;
     /** Keys of ordered subscriptions blocked by a failed delivery. */

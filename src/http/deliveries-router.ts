@@ -6,7 +6,7 @@ import {
   deliveryNotFound,
   FINAL_STATUSES,
   type BlockedKeys,
-  type DeliveryStore,
+  type DeliveryReads,
   type ReplayService,
 } from '../delivery';
 import { AppError, problemsFromZod } from '../errors';
@@ -17,7 +17,7 @@ import { jsonBody } from './json-body';
 import { principalOf, type ScopeGuard } from './scope-guard';
 
 export interface DeliveriesRouterDeps {
-  readonly deliveries: DeliveryStore;
+  readonly deliveries: DeliveryReads;
   readonly events: Pick<EventRecordStore, 'get'>;
   readonly replay: ReplayService;
   readonly blocked: BlockedKeys;

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { deliveryJobId, type DeliveryJob } from './delivery-job';
 import { QUEUE_NAMES } from './key-space';
 
@@ -25,7 +25,7 @@ export interface DeliveryQueue {
 }
 
 export function createBullmqDeliveryQueue(options: {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly onError?: (error: Error) => void;
 }): DeliveryQueue & { queue: Queue } {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { primaryFor, type RedisClient } from './redis-connection';
 import type { EventClaims } from './event-claims';
 import type { IngestBatchJob, IngestItem } from './ingest-job';
 import { QUEUE_NAMES } from './key-space';
@@ -45,7 +45,7 @@ export interface IngestQueue {
 }
 
 export interface BullmqIngestQueueOptions {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly claims: EventClaims;
   /**
@@ -61,10 +61,15 @@ export interface BullmqIngestQueueOptions {
  * claims among them). Fewer in time: the error names NOREPLICAS, which callers answer with 503.
  */
 async function replicated(
-  connection: Redis,
+  connection: RedisClient,
+  prefix: string,
   { replicas, timeoutMs }: { replicas: number; timeoutMs: number },
 ) {
-  const acknowledged = await connection.wait(replicas, timeoutMs);
+  // In a cluster, WAIT goes to the primary that took the writes: the one of the queue's slot.
+  const acknowledged = await primaryFor(connection, `${prefix}:${QUEUE_NAMES.ingest}`).wait(
+    replicas,
+    timeoutMs,
+  );
   if (acknowledged < replicas) {
     throw new Error(
       `NOREPLICAS ${acknowledged} of ${replicas} replicas acknowledged the write in ${timeoutMs} ms`,
@@ -112,7 +117,7 @@ export function createBullmqIngestQueue(options: BullmqIngestQueueOptions): Inge
     const owners = await Promise.all(
       jobs.map((job) => options.claims.claim(job.id, job.data.items.map(claimItem))),
     );
-    if (options.replicaAcks) await replicated(options.connection, options.replicaAcks);
+    if (options.replicaAcks) await replicated(options.connection, options.prefix, options.replicaAcks);
     // Each event's occurrence, by identity key: the job that owns it, and whether that is ours.
     const outcomes = new Map<string, EnqueueOutcome>();
     jobs.forEach((job, j) =>

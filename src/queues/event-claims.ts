@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { createBatchedScript } from '../batching';
 import { orderingKey } from '../events';
 import type { IngestItem } from './ingest-job';
@@ -55,7 +55,7 @@ return owners`;
  * The claims of jobs asked for during the same turn of the event loop share one command.
  */
 export function createRedisEventClaims(
-  redis: Redis,
+  redis: RedisClient,
   keys: EventClaimKeys,
   windowSeconds: number,
 ): EventClaims {

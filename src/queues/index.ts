@@ -1,4 +1,6 @@
 export { claimKeys, createKeySpace, QUEUE_NAMES, type KeySpace } from './key-space';
+export { createShards, shardOf, shardTag, type Shards } from './shards';
+export { createShardedIngestQueue } from './sharded-ingest-queue';
 export {
   ingestItemSchema,
   ingestJobSchema,
@@ -12,7 +14,10 @@ export {
   createRedisConnection,
   describeTarget,
   type RedisTarget,
+  type RedisClient,
   waitForReady,
+  primaryFor,
+  holdsWritablePrimary,
   isRedisUnavailableError,
   type ConnectionRole,
 } from './redis-connection';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 
 /** An ingest item that a worker could not take, kept for an operator to look at. */
 export interface SetAsideItem {
@@ -31,7 +31,7 @@ export function describeItem(item: unknown): string {
 }
 
 /** Set-aside items as a capped Redis list, newest first (`LRANGE <key> 0 -1` lists them). */
-export function createRedisIngestSetAside(redis: Redis, key: string): IngestSetAside {
+export function createRedisIngestSetAside(redis: RedisClient, key: string): IngestSetAside {
   return {
     async record(entry) {
       await redis

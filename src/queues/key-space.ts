@@ -1,7 +1,10 @@
 /**
- * Every Redis key ce-relay writes starts with `{<prefix>}`: the braces are a Redis Cluster
- * hash tag, so queues and records of one deployment live in one slot. Each kind of key has its
- * own second segment, and the id comes last: no id, whatever it holds, names a key of another kind.
+ * Every Redis key ce-relay writes starts with `{<tag>}`: the braces are a Redis Cluster hash tag,
+ * so the keys of one key space live in one slot. Control data (subscriptions, API keys, rate
+ * windows, failing streaks, the data marker) is in the key space of `KEY_PREFIX`; events, their
+ * deliveries and queues are in their shard's (`shards.ts`), the same one when there is one shard.
+ * Each kind of key has its own second segment, and the id comes last: no id, whatever it holds,
+ * names a key of another kind.
  */
 export interface KeySpace {
   /** BullMQ's `prefix` option. */

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { QUEUE_NAMES } from './key-space';
 
 export interface QueueCount {
@@ -14,9 +14,11 @@ export interface QueueCounts {
   close(): Promise<void>;
 }
 
-/** Reads how many jobs each BullMQ queue of ce-relay holds, for metrics. */
-export function createQueueCounts(connection: Redis, prefix: string): QueueCounts {
-  const queues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection, prefix }));
+/** Reads how many jobs each BullMQ queue of ce-relay holds, over all shards (their prefixes), for metrics. */
+export function createQueueCounts(connection: RedisClient, prefixes: readonly string[]): QueueCounts {
+  const queues = prefixes.flatMap((prefix) =>
+    Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection, prefix })),
+  );
   // Connection errors surface in `read`, where the caller reports them; not as unhandled events.
   for (const queue of queues) queue.on('error', () => undefined);
   return {
@@ -32,7 +34,13 @@ export function createQueueCounts(connection: Redis, prefix: string): QueueCount
           ] as const;
         }),
       );
-      return counted.flat();
+      // A queue's counts summed over its shards.
+      const sums = new Map<string, QueueCount>();
+      for (const count of counted.flat()) {
+        const key = `${count.queue} ${count.state}`;
+        sums.set(key, { ...count, count: (sums.get(key)?.count ?? 0) + count.count });
+      }
+      return [...sums.values()];
     },
     async close() {
       await Promise.all(queues.map((queue) => queue.close()));

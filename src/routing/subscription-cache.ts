@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import type { SubscriptionStore } from '../subscriptions';
 import { SubscriptionIndex } from './subscription-index';
 
 export interface SubscriptionCacheDeps {
   readonly store: SubscriptionStore;
   /** A connection of its own: it is put in subscriber mode. */
-  readonly subscriber: Redis;
+  readonly subscriber: RedisClient;
   /** The store's change channel (announces the id of each changed subscription). */
   readonly channel: string;
   /** How often the store's version is compared with the cache's, as a net for lost messages. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient, Shards } from '../queues';
 
 /**
  * A key that ce-relay writes once into its Redis, so that a process can tell when Redis lost its
@@ -18,7 +18,11 @@ export interface DataMarker {
 const newMarker = (kind: 'fresh' | 'ack', at: Date) =>
   `${kind} ${randomBytes(9).toString('base64url')} ${at.toISOString()}`;
 
-export function createDataMarker(redis: Redis, key: string, now: () => Date = () => new Date()): DataMarker {
+export function createDataMarker(
+  redis: RedisClient,
+  key: string,
+  now: () => Date = () => new Date(),
+): DataMarker {
   let known: string | undefined;
   return {
     async start() {
@@ -48,13 +52,31 @@ export function createDataMarker(redis: Redis, key: string, now: () => Date = ()
   };
 }
 
+/**
+ * The markers of every key space as one: the control data's and each shard's, since in a cluster
+ * each master can lose its data on its own. The first loss found is the answer.
+ */
+export function dataMarkers(markers: readonly DataMarker[]): DataMarker {
+  if (markers.length === 1) return markers[0]!;
+  return {
+    start: async () => (await Promise.all(markers.map((marker) => marker.start()))).some(Boolean),
+    check: async () =>
+      (await Promise.all(markers.map((marker) => marker.check()))).find((lost) => lost !== undefined),
+  };
+}
+
+/** The marker keys of the control data and of every shard (one key with one shard). */
+export const dataMarkerKeys = (shards: Shards): string[] => [
+  ...new Set([shards.control.dataMarker, ...shards.keys.map((keys) => keys.dataMarker)]),
+];
+
 /** What `ce-relay redis acknowledge-loss` writes: every process takes it as the data from now on. */
 export async function acknowledgeDataLoss(
-  redis: Redis,
-  key: string,
+  redis: RedisClient,
+  keys: readonly string[],
   now: Date = new Date(),
 ): Promise<string> {
   const marker = newMarker('ack', now);
-  await redis.set(key, marker);
+  await Promise.all(keys.map((key) => redis.set(key, marker)));
   return marker;
 }

@@ -20,4 +20,10 @@ export { installShutdown } from './install-shutdown';
 export { createReadinessCheck, type ReadinessDeps } from './readiness';
 export { loadOpenApiDocument } from './load-openapi';
 export { redisDurabilityWarnings } from './redis-durability-check';
-export { acknowledgeDataLoss, createDataMarker, type DataMarker } from './data-marker';
+export {
+  acknowledgeDataLoss,
+  createDataMarker,
+  dataMarkerKeys,
+  dataMarkers,
+  type DataMarker,
+} from './data-marker';

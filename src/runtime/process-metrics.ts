@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import type { Config } from '../config';
-import { createRedisDeliveryStore } from '../delivery';
+import { createRedisDeliveryStore, deliveriesAcrossShards } from '../delivery';
 import type { MetricsSource } from '../http';
 import { throttledWarn, type Logger } from '../logging';
 import { createGaugeRefresher, createMetrics, type Metrics } from '../observability';
-import { createQueueCounts, type KeySpace } from '../queues';
+import { createQueueCounts, type Shards } from '../queues';
 
 export interface ProcessMetrics {
   readonly metrics: Metrics;
@@ -18,16 +18,22 @@ export interface ProcessMetrics {
 /** This process's metrics registry, and the Redis readings of its queue and backlog gauges. */
 export function createProcessMetrics(
   config: Config,
-  redis: Redis,
-  keys: KeySpace,
+  redis: RedisClient,
+  shards: Shards,
   logger: Logger,
 ): ProcessMetrics {
   const metrics = createMetrics({ backlogs: config.ROLE !== 'api' });
-  const deliveries = createRedisDeliveryStore(redis, keys.deliveries, {
-    delivered: config.DELIVERED_RETENTION_SECONDS,
-    failed: config.FAILED_RETENTION_SECONDS,
-  });
-  const queues = createQueueCounts(redis, keys.bullPrefix);
+  const stores = shards.keys.map((keys) =>
+    createRedisDeliveryStore(redis, keys.deliveries, {
+      delivered: config.DELIVERED_RETENTION_SECONDS,
+      failed: config.FAILED_RETENTION_SECONDS,
+    }),
+  );
+  const deliveries = deliveriesAcrossShards(stores);
+  const queues = createQueueCounts(
+    redis,
+    shards.keys.map((keys) => keys.bullPrefix),
+  );
   let subscriptions: (() => readonly string[]) | undefined;
   const refresh = createGaugeRefresher(
     metrics,

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import { holdsWritablePrimary, type RedisClient } from '../queues/redis-connection';
 import type { ReadinessCheck } from '../http';
 
 export interface ReadinessDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Workers this process runs; each must be running. Empty for an API-only process. */
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
   /** Why Redis is taken to have lost ce-relay's data, if it is (see `DataMarker`). */
@@ -12,12 +12,10 @@ export interface ReadinessDeps {
   readonly timeoutMs?: number;
 }
 
-/** `ROLE`'s first element: `master` for a primary, which takes writes. */
-const isPrimary = async (redis: Redis) => ((await redis.call('ROLE')) as unknown[])[0] === 'master';
-
 /**
  * Ready when the process is not shutting down, its Redis answers in time and is a primary (a node
- * that a failover turned into a replica takes no writes: nothing may be acknowledged to it), still
+ * that a failover turned into a replica takes no writes: nothing may be acknowledged to it) or a
+ * cluster with a primary for every slot, still
  * holds ce-relay's data, and every local worker runs.
  */
 export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
@@ -39,7 +37,7 @@ export function createReadinessCheck(deps: ReadinessDeps): ReadinessCheck {
   return async () => {
     const dataLost = deps.dataLost;
     const [redis, data] = await Promise.all([
-      within(() => isPrimary(deps.redis)),
+      within(() => holdsWritablePrimary(deps.redis)),
       dataLost ? within(async () => (await dataLost()) === undefined) : undefined,
     ]);
     const checks: Record<string, boolean> = { redis };

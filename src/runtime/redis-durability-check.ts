@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 
 /**
  * Every setting of a Redis under which an acknowledged event can be lost: `maxmemory-policy`
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  * only, and an AOF that is not written to disk on every write (`appendfsync` `everysec` or `no`).
  * Returns one warning per problem; none when all is safe or the settings cannot be read.
  */
-export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {
+export async function redisDurabilityWarnings(redis: RedisClient): Promise<string[]> {
   const read = async (name: string): Promise<string | undefined> => {
     try {
       const reply = await redis.config('GET', name);

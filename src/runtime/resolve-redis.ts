@@ -13,21 +13,28 @@ import {
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** The Redis the configuration names: REDIS_URL, or REDIS_SENTINELS; undefined when neither is set. */
+/** The Redis the configuration names: REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES; undefined when none is set. */
 export function configuredRedis(config: Config): RedisTarget | undefined {
   if (config.REDIS_URL) return { url: config.REDIS_URL };
-  if (config.REDIS_SENTINELS.length === 0) return undefined;
-  return {
-    sentinels: config.REDIS_SENTINELS.map((address) => {
-      const colon = address.lastIndexOf(':');
-      return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
-    }),
-    name: config.REDIS_SENTINEL_NAME!,
+  const credentials = {
     ...(config.REDIS_USERNAME ? { username: config.REDIS_USERNAME } : {}),
     ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}),
-    ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
     tls: config.REDIS_TLS,
   };
+  if (config.REDIS_CLUSTER_NODES.length > 0)
+    return { cluster: config.REDIS_CLUSTER_NODES.map(hostPort), ...credentials };
+  if (config.REDIS_SENTINELS.length === 0) return undefined;
+  return {
+    sentinels: config.REDIS_SENTINELS.map(hostPort),
+    name: config.REDIS_SENTINEL_NAME!,
+    ...credentials,
+    ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
+  };
+}
+
+function hostPort(address: string) {
+  const colon = address.lastIndexOf(':');
+  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
 }
 
 export interface ResolvedRedis {

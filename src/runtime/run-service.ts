@@ -1,8 +1,8 @@
 import type { Config, RelayConfig } from '../config';
 import type { Logger } from '../logging';
 import type { Subscription } from '../subscriptions';
-import { createKeySpace, createRedisConnection, waitForReady } from '../queues';
-import { createDataMarker, type DataMarker } from './data-marker';
+import { createRedisConnection, createShards, waitForReady } from '../queues';
+import { createDataMarker, dataMarkerKeys, dataMarkers, type DataMarker } from './data-marker';
 import { createReadinessCheck } from './readiness';
 import { redisDurabilityWarnings } from './redis-durability-check';
 import { configuredRedis, resolveRedis } from './resolve-redis';
@@ -36,18 +36,21 @@ export async function runService(
     embeddedDir: config.EMBEDDED_REDIS_DIR,
     logger,
   });
-  const keys = createKeySpace(config.KEY_PREFIX);
+  const shards = createShards(config.KEY_PREFIX, config.REDIS_SHARDS);
   let draining = false;
   const health = createRedisConnection(redis.target, 'command');
   health.on('error', () => undefined);
-  const processMetrics = createProcessMetrics(config, health, keys, logger);
+  const processMetrics = createProcessMetrics(config, health, shards, logger);
   const { metrics, source } = processMetrics;
   const workers =
     config.ROLE === 'api'
       ? undefined
-      : startWorkers({ config, relay, redis: redis.target, keys, logger, metrics });
+      : startWorkers({ config, relay, redis: redis.target, shards, logger, metrics });
   if (workers) processMetrics.countBacklogsOf(() => workers.subscriptionIds());
-  const guard = watchForDataLoss(createDataMarker(health, keys.dataMarker), logger);
+  const guard = watchForDataLoss(
+    dataMarkers(dataMarkerKeys(shards).map((key) => createDataMarker(health, key))),
+    logger,
+  );
   const readiness = createReadinessCheck({
     redis: health,
     workers: workers?.workers ?? [],
@@ -64,7 +67,7 @@ export async function runService(
       : startApi({
           config,
           redis: redis.target,
-          keys,
+          shards,
           logger,
           readiness,
           accepting: () => !draining,

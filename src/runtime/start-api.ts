@@ -5,23 +5,28 @@ import { createIngestTelemetry, createReplayTelemetry, type Metrics } from '../o
 import { createEventAcceptor } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
 import {
+  blockedKeysAcrossShards,
   createRedisBlockedKeys,
   createRedisDeliveryStore,
   createReplayService,
   createWebhookHandshake,
+  deliveriesAcrossShards,
+  replayAcrossShards,
 } from '../delivery';
-import { createRedisEventRecordStore } from '../events';
+import { createRedisEventRecordStore, eventRecordsAcrossShards } from '../events';
 import {
   createBullmqDeliveryQueue,
   createBullmqIngestQueue,
   claimKeys,
   createRedisEventClaims,
   createRedisConnection,
+  createShardedIngestQueue,
   waitForReady,
   type KeySpace,
+  type RedisClient,
   type RedisTarget,
+  type Shards,
 } from '../queues';
-import type { Redis } from 'ioredis';
 import {
   createAddressPolicy,
   createApiKeyService,
@@ -42,7 +47,7 @@ export interface RunningApi {
 export interface StartApiDeps {
   readonly config: Config;
   readonly redis: RedisTarget;
-  readonly keys: KeySpace;
+  readonly shards: Shards;
   readonly logger: Logger;
   readonly readiness: ReadinessCheck;
   /** False once shutdown began. */
@@ -58,22 +63,15 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   const connection = createRedisConnection(deps.redis, 'producer', config.ENQUEUE_TIMEOUT_MS);
   const onRedisError = throttledWarn(logger, 'Redis connection error (ingest answers 503 until it is back)');
   connection.on('error', onRedisError);
-  const queue = createBullmqIngestQueue({
-    connection,
-    prefix: deps.keys.bullPrefix,
-    claims: createRedisEventClaims(connection, claimKeys(deps.keys), config.DEDUPE_WINDOW_SECONDS),
-    ...(config.INGEST_REPLICA_ACKS > 0
-      ? {
-          replicaAcks: {
-            replicas: config.INGEST_REPLICA_ACKS,
-            timeoutMs: config.INGEST_REPLICA_ACK_TIMEOUT_MS,
-          },
-        }
-      : {}),
-    onError: onRedisError,
-  });
+  const shardServices = deps.shards.keys.map((keys) =>
+    shardApi(config, connection, keys, deps, onRedisError),
+  );
+  const queue = createShardedIngestQueue(
+    shardServices.map((shard) => shard.ingest),
+    (key) => deps.shards.of(key),
+  );
   await waitForReady(connection, 3_000);
-  const keyStore = createRedisApiKeyStore(connection, deps.keys.apiKeys);
+  const keyStore = createRedisApiKeyStore(connection, deps.shards.control.apiKeys);
   const keyAuthenticator = createKeyAuthenticator({
     bootstrapKey: config.ADMIN_API_KEY,
     store: keyStore,
@@ -94,30 +92,10 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
   }
   const policy = createAddressPolicy(config.ALLOW_SINK_CIDRS);
   const subscriptions = createSubscriptionService({
-    store: createRedisSubscriptionStore(connection, deps.keys.subscriptions),
+    store: createRedisSubscriptionStore(connection, deps.shards.control.subscriptions),
     secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
     handshake: createWebhookHandshake({ origin: config.WEBHOOK_REQUEST_ORIGIN, timeoutMs: 10_000, policy }),
     checkSink: (url) => policy.check(url),
-  });
-  const deliveries = createRedisDeliveryStore(connection, deps.keys.deliveries, {
-    delivered: config.DELIVERED_RETENTION_SECONDS,
-    failed: config.FAILED_RETENTION_SECONDS,
-  });
-  const deliveryQueue = createBullmqDeliveryQueue({
-    connection,
-    prefix: deps.keys.bullPrefix,
-    onError: onRedisError,
-  });
-  const replay = createReplayService({
-    deliveries,
-    queue: deliveryQueue,
-    bulkSpacingMs: config.REPLAY_SPACING_MS,
-    onReplayed: createReplayTelemetry(logger, deps.metrics),
-  });
-  const events = createRedisEventRecordStore({
-    redis: connection,
-    recordKey: deps.keys.eventRecord,
-    retentionSeconds: config.EVENT_RETENTION_SECONDS,
   });
   const app = createApp({
     logger,
@@ -130,10 +108,10 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       authenticator: keyAuthenticator,
       keys: createApiKeyService({ store: keyStore }),
       subscriptions,
-      deliveries,
-      events,
-      replay,
-      blocked: createRedisBlockedKeys(connection, deps.keys.scheduler),
+      deliveries: deliveriesAcrossShards(shardServices.map((shard) => shard.deliveries)),
+      events: eventRecordsAcrossShards(shardServices.map((shard) => shard.events)),
+      replay: replayAcrossShards(shardServices),
+      blocked: blockedKeysAcrossShards(shardServices.map((shard) => shard.blocked)),
     },
     events: {
       accept: createEventAcceptor({
@@ -146,7 +124,7 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
       intentTimeZone: config.INTENT_TIME_ZONE,
       handshake: { allowedOrigins: config.WEBHOOK_ALLOWED_ORIGINS, allowedRate: config.WEBHOOK_ALLOWED_RATE },
       accepting: deps.accepting,
-      rateLimit: ingestRateLimit(config, connection, deps.keys),
+      rateLimit: ingestRateLimit(config, connection, deps.shards.control),
       retryAfterSeconds: config.RETRY_AFTER_SECONDS,
       observe: createIngestTelemetry(logger, deps.metrics),
     },
@@ -166,14 +144,64 @@ export async function startApi(deps: StartApiDeps): Promise<RunningApi> {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
-      await deliveryQueue.close();
+      await Promise.all(shardServices.map((shard) => shard.deliveryQueue.close()));
       connection.disconnect();
     },
   };
 }
 
+/** One shard's ingest queue, and what the management API reads and replays there. */
+function shardApi(
+  config: Config,
+  connection: RedisClient,
+  keys: KeySpace,
+  deps: StartApiDeps,
+  onRedisError: (error: Error) => void,
+) {
+  const ingest = createBullmqIngestQueue({
+    connection,
+    prefix: keys.bullPrefix,
+    claims: createRedisEventClaims(connection, claimKeys(keys), config.DEDUPE_WINDOW_SECONDS),
+    ...(config.INGEST_REPLICA_ACKS > 0
+      ? {
+          replicaAcks: {
+            replicas: config.INGEST_REPLICA_ACKS,
+            timeoutMs: config.INGEST_REPLICA_ACK_TIMEOUT_MS,
+          },
+        }
+      : {}),
+    onError: onRedisError,
+  });
+  const deliveries = createRedisDeliveryStore(connection, keys.deliveries, {
+    delivered: config.DELIVERED_RETENTION_SECONDS,
+    failed: config.FAILED_RETENTION_SECONDS,
+  });
+  const deliveryQueue = createBullmqDeliveryQueue({
+    connection,
+    prefix: keys.bullPrefix,
+    onError: onRedisError,
+  });
+  return {
+    ingest,
+    deliveries,
+    deliveryQueue,
+    replay: createReplayService({
+      deliveries,
+      queue: deliveryQueue,
+      bulkSpacingMs: config.REPLAY_SPACING_MS,
+      onReplayed: createReplayTelemetry(deps.logger, deps.metrics),
+    }),
+    events: createRedisEventRecordStore({
+      redis: connection,
+      recordKey: keys.eventRecord,
+      retentionSeconds: config.EVENT_RETENTION_SECONDS,
+    }),
+    blocked: createRedisBlockedKeys(connection, keys.scheduler),
+  };
+}
+
 /** Per-sender ingest limit from `INGEST_RATE_LIMIT`, shared by every API process through Redis. */
-function ingestRateLimit(config: Config, redis: Redis, keys: KeySpace) {
+function ingestRateLimit(config: Config, redis: RedisClient, keys: KeySpace) {
   const limit = config.INGEST_RATE_LIMIT;
   if (!limit) return undefined;
   const window = createRedisSlidingWindow(redis);

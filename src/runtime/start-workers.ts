@@ -1,42 +1,14 @@
 import type { Config, RelayConfig } from '../config';
-import {
-  createDeliverProcessor,
-  createHttpSender,
-  createInlineFirstAttempts,
-  createSubscriptionPace,
-  createRedisDeliveryStore,
-  createLocalSlotGate,
-  createHandedAttempts,
-  createRedisDeliveryScheduler,
-  deliveryLimits,
-  handOnWhile,
-  type DeliveryLimits,
-  createRedisSubscriptionHealth,
-} from '../delivery';
+import { createHttpSender, createRedisSubscriptionHealth, createSubscriptionPace } from '../delivery';
 import { createEnricher, createRedisUpstreamRateLimiter, createUpstreamClient } from '../enrich';
-import { createCachedEventRecords, createRedisEventRecordStore } from '../events';
-import { createIngestProcessor } from '../ingest';
-import { eventProblem } from '../ingress';
 import { throttledWarn, type Logger } from '../logging';
 import { createDeliveryTelemetry, createEnrichTelemetry, type Metrics } from '../observability';
-import {
-  createBullmqDeliveryQueue,
-  createDeliverWorker,
-  createIngestWorker,
-  createRedisConnection,
-  claimKeys,
-  createRedisEventClaims,
-  createRedisIngestSetAside,
-  type KeySpace,
-  type RedisTarget,
-} from '../queues';
-import { createEventRouter, createIntakeRelease, createSubscriptionCache } from '../routing';
+import { createRedisConnection, type RedisTarget, type Shards } from '../queues';
+import { createSubscriptionCache } from '../routing';
 import { createAddressPolicy } from '../security';
 import { createRedisSubscriptionStore, createSubscriptionService, type Subscription } from '../subscriptions';
 import { packageVersion } from './package-info';
-
-/** A deleted subscription's line is handed out this many at a time, to end failed. */
-const ENDING_LINE: DeliveryLimits = { maxInFlight: 100, leaseMs: 60_000 };
+import { startShardPipeline, type PipelineShared } from './start-shard-pipeline';
 
 export interface RunningWorkers {
   readonly workers: readonly { readonly name: string; isRunning(): boolean }[];
@@ -53,7 +25,7 @@ export interface StartWorkersDeps {
   /** Upstreams for enrichment (`RELAY_CONFIG`); none means events go on as they arrived. */
   readonly relay: RelayConfig;
   readonly redis: RedisTarget;
-  readonly keys: KeySpace;
+  readonly shards: Shards;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -63,7 +35,10 @@ export interface StartWorkersDeps {
  * worker sends each delivery. Both take jobs only once the subscriptions are loaded.
  */
 export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
-  const { config, keys, logger, metrics } = deps;
+  const { config, logger, metrics } = deps;
+  const control = deps.shards.control;
+  const served =
+    config.WORKER_SHARDS.length > 0 ? config.WORKER_SHARDS : deps.shards.keys.map((_, shard) => shard);
   const onError = throttledWarn(logger, 'worker Redis error (workers resume when it is back)');
   const connect = () => createRedisConnection(deps.redis, 'worker').on('error', onError);
   // BullMQ's connections, then `records`: ce-relay's own per-delivery commands. Not auto-pipelined:
@@ -72,27 +47,17 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
   const connections = [connect(), connect(), connect(), connect(), connect()] as const;
   const [ingestConnection, deliverConnection, commands, subscriber, records] = connections;
 
-  const subscriptionStore = createRedisSubscriptionStore(commands, keys.subscriptions);
+  const subscriptionStore = createRedisSubscriptionStore(commands, control.subscriptions);
   const subscriptions = createSubscriptionCache({
     store: subscriptionStore,
     subscriber,
-    channel: keys.subscriptions.changes,
+    channel: control.subscriptions.changes,
     pollMs: config.SUBSCRIPTION_POLL_MS,
     onError,
   });
-  const deliveryQueue = createBullmqDeliveryQueue({ connection: commands, prefix: keys.bullPrefix, onError });
-  // Saved by routing and read by the deliveries of the same event: kept in memory a short while.
-  const events = createCachedEventRecords(
-    createRedisEventRecordStore({
-      redis: records,
-      recordKey: keys.eventRecord,
-      retentionSeconds: config.EVENT_RETENTION_SECONDS,
-    }),
-    { maxEntries: 5_000, ttlMs: 30_000 },
-  );
   const limiter = createRedisUpstreamRateLimiter(records, {
-    window: keys.upstreamWindow,
-    pause: keys.upstreamPause,
+    window: control.upstreamWindow,
+    pause: control.upstreamPause,
   });
   const policy = createAddressPolicy(config.ALLOW_SINK_CIDRS);
   const upstreams = deps.relay.upstreams.map((upstream) =>
@@ -104,108 +69,32 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
     store: subscriptionStore,
     secretOverlapSeconds: config.SECRET_ROTATION_OVERLAP_SECONDS,
   });
-  const pace = createSubscriptionPace();
-  const scheduler = createRedisDeliveryScheduler(records, {
-    keys: keys.scheduler,
-    run: (handed) => handedAttempts.run(handed),
-  });
-  const deliveryStore = createRedisDeliveryStore(records, keys.deliveries, {
-    delivered: config.DELIVERED_RETENTION_SECONDS,
-    failed: config.FAILED_RETENTION_SECONDS,
-  });
-  const deliverOne = createDeliverProcessor({
-    subscription: (id) => subscriptions.index.get(id),
-    events,
-    deliveries: deliveryStore,
-    // A quick subscription this process keeps at its cap: attempts wait here briefly before the line.
-    scheduler: createLocalSlotGate(
-      handOnWhile(scheduler, () => handedAttempts.accepting),
-      { maxWaitMs: config.SLOT_WAIT_MS, typicalMs: (id) => pace.typicalMs(id) },
-    ),
-    retry: ({ eventKey, subscriptionId, round }, delayMs) =>
-      deliveryQueue.schedule([{ job: { v: 1, eventKey, subscriptionId, round }, delayMs }]),
+  const health = createRedisSubscriptionHealth(records, control.failingSince);
+  const shared: PipelineShared = {
+    config,
+    logger,
+    connections: { ingest: ingestConnection, deliver: deliverConnection, commands, records },
+    subscriptions: subscriptions.index,
+    enrich,
     send: sender,
-    health: createRedisSubscriptionHealth(records, keys.failingSince),
+    health,
+    pace: createSubscriptionPace(),
     disableSubscription: async (id, reason, failingSince) => {
       metrics.subscriptionsDisabled.inc();
       logger.warn({ subscriptionId: id, reason }, 'disabling subscription');
       await subscriptionService.disable(id, reason, failingSince);
     },
-    autoDisableAfterMs: config.AUTO_DISABLE_AFTER_SECONDS * 1000,
-    maxRetryAfterMs: config.MAX_RETRY_AFTER_SECONDS * 1000,
-    busyDelayMs: { min: 20, max: 2_000 },
-    pace,
-    requestOrigin: config.WEBHOOK_REQUEST_ORIGIN,
     observer: createDeliveryTelemetry(logger, metrics),
-  });
-  const handedAttempts = createHandedAttempts({
-    process: (job) => deliverOne(job),
-    onError: throttledWarn(
-      logger,
-      'a delivery handed a slot failed before it ended; it goes back to its line',
-    ),
-  });
-  const inline = createInlineFirstAttempts({
-    process: deliverOne,
-    subscription: (id) => subscriptions.index.get(id),
-    pace,
-    budgetMs: config.INLINE_ATTEMPT_BUDGET_MS,
-    onError: throttledWarn(logger, 'first attempt failed before sending; its deliver job will make it'),
-  });
-  const setAside = createRedisIngestSetAside(records, keys.ingestSetAside);
-  const releaseIntake = createIntakeRelease({ index: subscriptions.index, scheduler });
-  const ingest = createIngestWorker({
-    connection: ingestConnection,
-    prefix: keys.bullPrefix,
-    concurrency: config.INGEST_CONCURRENCY,
-    claims: createRedisEventClaims(records, claimKeys(keys), config.DEDUPE_WINDOW_SECONDS),
-    check: eventProblem,
-    setAside: {
-      record: async (entry, item) => {
-        logger.error(
-          { jobId: entry.jobId, index: entry.index, reason: entry.reason },
-          'ingest item set aside',
-        );
-        await setAside.record(entry, item);
-        // Its event was acknowledged: ordered subscriptions' lanes of its key must not wait for it.
-        await releaseIntake(item);
-      },
-    },
-    process: createIngestProcessor({
-      store: events,
-      enrich,
-      onPartial: (key, failures) =>
-        logger.warn({ eventKey: key, failures }, 'event goes on without some of its resources'),
-      route: createEventRouter({
-        index: subscriptions.index,
-        deliveries: deliveryQueue,
-        inline,
-        scheduler,
-        records: deliveryStore,
-      }),
-    }),
     onError,
-    onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'ingest job failed'),
-    autorun: false,
-    lockMs: config.WORKER_LOCK_MS,
-  });
-
-  const deliver = createDeliverWorker({
-    connection: deliverConnection,
-    prefix: keys.bullPrefix,
-    concurrency: config.DELIVERY_CONCURRENCY,
-    process: deliverOne,
-    onError,
-    onFailed: (jobId, error) => logger.error({ jobId, err: error }, 'deliver job failed'),
-    autorun: false,
-    lockMs: config.WORKER_LOCK_MS,
-  });
+    shardCount: deps.shards.count,
+    servedCount: served.length,
+  };
+  const pipelines = served.map((shard) => startShardPipeline(deps.shards.keys[shard]!, shared));
+  const workers = pipelines.flatMap((pipeline) => [pipeline.ingest, pipeline.deliver]);
 
   // Slots no release handed on (a worker died, a subscription was resumed, a new second began):
-  // handed to the lines now and then. A deleted subscription's line is handed out a batch at a
-  // time: its deliveries end failed, with the reason. A paused or disabled one's stays, held.
-  const sweep = () =>
-    scheduler.sweep((id) => deliveryLimits(subscriptions.index.get(id)) ?? ENDING_LINE).catch(onError);
+  // handed to the lines now and then.
+  const sweep = () => Promise.all(pipelines.map((pipeline) => pipeline.sweep().catch(onError)));
   let sweeper: NodeJS.Timeout | undefined;
 
   // Routing and delivery need the subscriptions: the workers take jobs only once they are loaded.
@@ -227,17 +116,18 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
         ingest: config.INGEST_CONCURRENCY,
         deliver: config.DELIVERY_CONCURRENCY,
         subscriptions: subscriptions.index.size,
+        shards: served.length === deps.shards.count ? 'all' : served,
       },
       'workers started',
     );
-    await Promise.all([ingest.run(), deliver.run()]);
+    await Promise.all(workers.map((worker) => worker.run()));
   };
   startWhenLoaded().catch((error: unknown) => logger.error({ err: error }, 'workers stopped'));
 
   return {
     workers: [
-      { name: 'ingest', isRunning: () => ingest.isRunning() },
-      { name: 'deliver', isRunning: () => deliver.isRunning() },
+      { name: 'ingest', isRunning: () => pipelines.every((pipeline) => pipeline.ingest.isRunning()) },
+      { name: 'deliver', isRunning: () => pipelines.every((pipeline) => pipeline.deliver.isRunning()) },
     ],
     subscription: (id) => subscriptions.index.get(id),
     subscriptionIds: () => subscriptions.index.ids(),
@@ -246,12 +136,12 @@ export function startWorkers(deps: StartWorkersDeps): RunningWorkers {
       clearInterval(sweeper);
       // With Redis down no job can finish: do not wait for one.
       const force = commands.status !== 'ready';
-      await Promise.all([ingest.close(force), deliver.close(force)]);
+      await Promise.all(workers.map((worker) => worker.close(force)));
       // First attempts that outlasted their budget (their jobs are queued), and deliveries handed a
       // slot here: let them record.
-      if (!force) await Promise.all([inline.drain(), handedAttempts.drain()]);
+      if (!force) await Promise.all(pipelines.map((pipeline) => pipeline.drain()));
       await subscriptions.close();
-      await deliveryQueue.close();
+      await Promise.all(pipelines.map((pipeline) => pipeline.close()));
       await sender.close();
       await Promise.all(upstreams.map((upstream) => upstream.close()));
       for (const connection of connections) connection.disconnect();

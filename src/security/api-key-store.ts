@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import type { ApiKeyRecord } from './api-key';
 
 /** Port for API key records. */
@@ -20,7 +20,7 @@ export interface ApiKeyKeys {
 const member = (r: Pick<ApiKeyRecord, 'createdAt' | 'id'>) => `${r.createdAt}|${r.id}`;
 
 /** API keys in Redis: one JSON string per key (digest only) and a creation-ordered list. */
-export function createRedisApiKeyStore(redis: Redis, keys: ApiKeyKeys): ApiKeyStore {
+export function createRedisApiKeyStore(redis: RedisClient, keys: ApiKeyKeys): ApiKeyStore {
   const get = async (id: string) => {
     const json = await redis.get(keys.key(id));
     return json === null ? undefined : (JSON.parse(json) as ApiKeyRecord);

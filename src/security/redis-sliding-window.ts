@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 
 /** Port: a shared "may one more go now?" counter over a sliding window. */
 export interface SlidingWindow {
@@ -24,13 +24,13 @@ end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)`;
 
-type Scripted = Redis & { ceReserveWindow(k1: string, k2: string, ...argv: string[]): Promise<number> };
+type Scripted = RedisClient & { ceReserveWindow(k1: string, k2: string, ...argv: string[]): Promise<number> };
 
 /**
  * An exact sliding-window limit in Redis (a log of timestamps per key, in one Lua script), so
  * that every process shares it: never more than `limit` in any `windowMs`.
  */
-export function createRedisSlidingWindow(redis: Redis, now: () => number = Date.now): SlidingWindow {
+export function createRedisSlidingWindow(redis: RedisClient, now: () => number = Date.now): SlidingWindow {
   const scripted = redis as Scripted;
   if (typeof scripted.ceReserveWindow !== 'function')
     redis.defineCommand('ceReserveWindow', { numberOfKeys: 2, lua: RESERVE });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection';
 import type { Subscription } from './subscription';
 import type { ListOptions, SubscriptionPage, SubscriptionStore } from './subscription-store';
 
@@ -22,8 +22,8 @@ const SCAN_BATCH = 200;
  * Subscriptions in Redis: one JSON string per subscription, a creation-ordered list, a version
  * counter and a change channel. Writes go in one MULTI so the list and the records agree.
  */
-export function createRedisSubscriptionStore(redis: Redis, keys: SubscriptionKeys): SubscriptionStore {
-  const announce = (multi: ReturnType<Redis['multi']>, id: string) =>
+export function createRedisSubscriptionStore(redis: RedisClient, keys: SubscriptionKeys): SubscriptionStore {
+  const announce = (multi: ReturnType<RedisClient['multi']>, id: string) =>
     multi.incr(keys.version).publish(keys.changes, id);
 
   const getMany = async (ids: readonly string[]): Promise<Subscription[]> => {

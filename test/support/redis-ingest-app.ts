@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/queues';
 import { createRedisBlockedKeys, createRedisDeliveryStore, createReplayService } from '../../src/delivery';
 import { createRedisEventRecordStore } from '../../src/events';
 import {
@@ -28,7 +28,7 @@ import { uniquePrefix, type TestRedis } from './test-redis';
 export interface RedisIngestApp {
   readonly app: Express;
   readonly queue: Queue;
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly keys: KeySpace;
   readonly subscriptionStore: SubscriptionStore;
   readonly claims: EventClaims;

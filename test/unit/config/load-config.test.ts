@@ -27,7 +27,31 @@ describe('loadConfig', () => {
     [
       'REDIS_URL and REDIS_SENTINELS together',
       { REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' },
-      ['REDIS_SENTINELS: set REDIS_URL or REDIS_SENTINELS, not both'],
+      [
+        'REDIS_SENTINELS: set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES, not REDIS_URL and REDIS_SENTINELS',
+      ],
+    ],
+    [
+      'sentinels and cluster nodes together',
+      { REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'c1:7000' },
+      [
+        'REDIS_CLUSTER_NODES: set one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES, not REDIS_SENTINELS and REDIS_CLUSTER_NODES',
+      ],
+    ],
+    [
+      'a cluster node without its port',
+      { REDIS_CLUSTER_NODES: 'c1:7000,c2' },
+      ['REDIS_CLUSTER_NODES.1: must be host:port'],
+    ],
+    [
+      'shards served that do not exist',
+      { REDIS_SHARDS: '4', WORKER_SHARDS: '0,4' },
+      ['WORKER_SHARDS: names shard 4; shards are numbered 0 to 3 (REDIS_SHARDS=4)'],
+    ],
+    [
+      'a backward shard range',
+      { REDIS_SHARDS: '8', WORKER_SHARDS: '5-2' },
+      ['WORKER_SHARDS.0: shard numbers (3) or ranges (0-7), comma-separated'],
     ],
     [
       'sentinels without the name of the primary',
@@ -51,6 +75,19 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).issues).toEqual(issues);
     }
+  });
+
+  it('takes cluster nodes, shards and the shards a worker serves', () => {
+    const config = loadConfig({
+      REDIS_CLUSTER_NODES: 'c1:7000, c2:7001',
+      REDIS_SHARDS: '16',
+      WORKER_SHARDS: '0-3,9',
+    });
+    expect(config.REDIS_CLUSTER_NODES).toEqual(['c1:7000', 'c2:7001']);
+    expect(config.REDIS_SHARDS).toBe(16);
+    expect(config.WORKER_SHARDS).toEqual([0, 1, 2, 3, 9]);
+    expect(loadConfig({}).REDIS_SHARDS).toBe(1);
+    expect(loadConfig({}).WORKER_SHARDS).toEqual([]);
   });
 
   it('takes sentinels with the name of their primary', () => {

@@ -5,7 +5,17 @@ import { configSchema } from '../../../src/config/config-schema';
 
 const ROOT = resolve(__dirname, '../../..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string>; ports?: string[]; healthcheck?: unknown }>;
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string>;
+      ports?: string[];
+      healthcheck?: unknown;
+      profiles?: string[];
+      networks?: Record<string, { ipv4_address: string }> | string[];
+      entrypoint?: string[];
+    }
+  >;
 };
 const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
@@ -31,10 +41,27 @@ describe('docker-compose.yml', () => {
 
   it('sets only variables that ce-relay knows', () => {
     const known = new Set([...Object.keys(configSchema.shape), 'ROLE']);
-    for (const service of ['api', 'worker']) {
+    for (const service of ['api', 'worker', 'api-cluster', 'worker-cluster']) {
       for (const name of Object.keys(compose.services[service]!.environment ?? {})) {
         expect([service, name, known.has(name)]).toEqual([service, name, true]);
       }
+    }
+  });
+
+  it('runs ce-relay on the 6-node cluster of its cluster profile, made into a cluster by cluster-init', () => {
+    const nodes = Object.entries(compose.services).filter(([name]) => name.startsWith('cluster-node-'));
+    expect(nodes).toHaveLength(6);
+    const addresses = nodes.map(([, node]) => {
+      expect(node.profiles).toEqual(['cluster']);
+      return `${(node.networks as Record<string, { ipv4_address: string }>).cluster!.ipv4_address}:6379`;
+    });
+    const init = compose.services['cluster-init']!.entrypoint!.join(' ');
+    expect(init).toContain(`--cluster create ${addresses.join(' ')} --cluster-replicas 1`);
+    for (const name of ['api-cluster', 'worker-cluster']) {
+      const environment = compose.services[name]!.environment!;
+      expect(environment.REDIS_URL).toBe('');
+      expect(environment.REDIS_SHARDS).toBe('16');
+      for (const address of environment.REDIS_CLUSTER_NODES!.split(',')) expect(addresses).toContain(address);
     }
   });
 });
